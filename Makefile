@@ -1,0 +1,42 @@
+# Redress: the two commands are `make run` and `make test`; everything else is optional.
+SHELL := /bin/bash
+# uv from PATH, or the one `pip install uv` put in this Python.
+UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+MANAGE = $(UV) run python manage.py
+
+.PHONY: run test setup bootstrap lint format check-deploy messages clean
+
+bootstrap:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@scripts/ensure-system-packages $(if $(BROWSER),--browser,)
+	$(UV) sync --frozen
+
+setup: bootstrap
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) migrate --noinput
+
+## make run: set everything up, load the demo data, run web + Celery worker + beat (Ctrl-C stops all)
+run: setup
+	$(MANAGE) seed_demo
+	$(UV) run honcho -f Procfile.dev start
+
+## make test: set everything up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: BROWSER = 1
+test: bootstrap
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint:
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+format:
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+## make messages: extract new strings into locale/zh_Hans/LC_MESSAGES/django.po
+messages:
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+
+clean:
+	rm -rf var .pytest_cache

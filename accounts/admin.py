@@ -1,0 +1,53 @@
+"""Staff screens for users; role changes go through the service so staff status follows."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "full_name", "role", "is_staff", "email_verified_at", "date_joined")
+    list_filter = ("role", "is_staff", "is_superuser", "is_active")
+    search_fields = ("email", "full_name")
+    readonly_fields = ("role", "last_login", "date_joined", "email_verified_at")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profile"), {"fields": ("full_name", "preferred_language", "role")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "full_name", "password1", "password2"),
+            },
+        ),
+    )
+    actions = ["make_mediator", "make_consumer", "make_platform_client"]
+
+    def _set_role(self, request, queryset, role):
+        for user in queryset:
+            services.user_set_role(user=user, role=role)
+        self.message_user(request, _("Role updated."), messages.SUCCESS)
+
+    @admin.action(description=_("Make mediator (staff, mediators group)"), permissions=["change"])
+    def make_mediator(self, request, queryset):
+        self._set_role(request, queryset, User.Role.MEDIATOR)
+
+    @admin.action(description=_("Make consumer"), permissions=["change"])
+    def make_consumer(self, request, queryset):
+        self._set_role(request, queryset, User.Role.CONSUMER)
+
+    @admin.action(description=_("Make platform client"), permissions=["change"])
+    def make_platform_client(self, request, queryset):
+        self._set_role(request, queryset, User.Role.PLATFORM_CLIENT)

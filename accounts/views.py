@@ -1,0 +1,64 @@
+"""Registration and e-mail verification; sign-in and passwords are Django's own auth views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from . import services
+from .forms import RegistrationForm, ResendVerificationForm
+from .models import User
+
+
+class RegisterView(FormView):
+    template_name = "registration/register.html"
+    form_class = RegistrationForm
+    success_url = reverse_lazy("register_done")
+
+    def get_initial(self):
+        return {"preferred_language": self.request.LANGUAGE_CODE}
+
+    def form_valid(self, form):
+        services.user_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"],
+            role=form.cleaned_data["role"],
+            preferred_language=form.cleaned_data["preferred_language"],
+        )
+        return super().form_valid(form)
+
+
+class RegisterDoneView(TemplateView):
+    template_name = "registration/register_done.html"
+
+
+def verify_email(request, uidb64: str, token: str):
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is not None and services.user_verify_email(user=user, token=token):
+        messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
+        return redirect("login")
+    return render(request, "registration/verify_failed.html", status=400)
+
+
+class ResendVerificationView(FormView):
+    template_name = "registration/resend_verification.html"
+    form_class = ResendVerificationForm
+    success_url = reverse_lazy("register_done")
+
+    def form_valid(self, form):
+        # Same answer whether or not the address exists, so the form reveals no accounts.
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], email_verified_at__isnull=True
+        ).first()
+        if user is not None:
+            services.send_verification_email(user)
+        return super().form_valid(form)

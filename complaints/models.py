@@ -1,0 +1,1 @@
+"""Complaints, their respondents and evidence."""

@@ -1,0 +1,30 @@
+"""Production: every secret from the environment, HTTPS enforced, nothing permissive."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, bool_var, int_var, list_var
+from .env import required_str
+
+DEBUG = False
+SECRET_KEY = required_str("SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Environment variable SECRET_KEY must be a random string of at least 50 characters."
+    )
+ALLOWED_HOSTS = list_var("ALLOWED_HOSTS", [])
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Environment variable ALLOWED_HOSTS must list the site's host names (no wildcard)."
+    )
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = bool_var("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int_var("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60)

@@ -1,0 +1,47 @@
+"""Test settings: fast hashing, in-memory e-mail, tasks run inline unless a test starts a worker."""
+
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
+# real worker against the configured broker.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+
+# Manifest storage needs collectstatic; tests serve static files as they are.
+PRIVATE_STORAGE_ROOT = Path(
+    env.str("TEST_PRIVATE_STORAGE_ROOT", default=str(VAR_DIR / "test-private"))
+)
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The embedded broker gets its own folders in tests, so a test worker never eats the queue of a
+# `make run` on the same checkout.
+if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
+    _queue = VAR_DIR / "test-celery" / "queue"
+    _processed = VAR_DIR / "test-celery" / "processed"
+    _control = VAR_DIR / "test-celery" / "control"
+    _control.mkdir(parents=True, exist_ok=True)
+    _queue.mkdir(parents=True, exist_ok=True)
+    _processed.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue),
+        "data_folder_out": str(_queue),
+        "processed_folder": str(_processed),
+        "store_processed": False,
+        "control_folder": str(_control),
+    }

@@ -1,0 +1,36 @@
+"""Root URL configuration: pages (translated under i18n patterns), admin, API, language switch."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "Redress"
+admin.site.site_title = "Redress mediation"
+admin.site.index_title = "Cases, merchants and credit"
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("config.api_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+handler403 = "core.views.permission_denied"
+handler400 = "core.views.bad_request"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,30 @@
+"""The one way to enqueue a Celery task: after the current transaction commits, never before."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def _send(task: Task, args: tuple, kwargs: dict) -> None:
+    try:
+        task.apply_async(args=args, kwargs=kwargs)
+    except OperationalError:
+        # The broker is unreachable. The request that caused this must not fail because of it:
+        # the state is committed, and the periodic sweeps pick up whatever this task would do.
+        logger.exception("Could not enqueue %s%r: broker unreachable", task.name, args)
+
+
+def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Enqueue ``task`` with JSON-serialisable ids once the surrounding transaction commits.
+
+    A rolled-back transaction enqueues nothing, so no e-mail is sent for a change that never
+    happened. Outside a transaction the task is sent at once.
+    """
+    transaction.on_commit(lambda: _send(task, args, kwargs))

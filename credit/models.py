@@ -1,0 +1,1 @@
+"""Credit snapshots, API keys and webhooks."""

@@ -1,0 +1,1 @@
+"""Merchants: identity, shops, links, disclosure versions and verification."""

@@ -1,0 +1,1 @@
+"""Cases and their ODR stages, events, offers and settlements."""

@@ -1,0 +1,45 @@
+#!/usr/bin/env python
+"""Translation helper for developers.
+
+    uv run python scripts/translations.py missing            # list untranslated msgids as JSON
+    uv run python scripts/translations.py fill FILE.json     # {"English msgid": "中文", ...}
+
+`make messages` extracts the strings first; `fill` writes only the entries named in the file and
+clears their fuzzy flag, so a reviewer sees exactly what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def main(argv: list[str]) -> int:
+    po = polib.pofile(str(PO))
+    if argv[:1] == ["missing"]:
+        missing = [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags]
+        print(json.dumps(missing, ensure_ascii=False, indent=1))
+        return 0
+    if argv[:1] == ["fill"] and len(argv) == 2:
+        table = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+        filled = 0
+        for entry in po:
+            if entry.msgid in table:
+                entry.msgstr = table[entry.msgid]
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                filled += 1
+        po.save()
+        print(f"filled {filled} of {len(table)} entries")
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

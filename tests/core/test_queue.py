@@ -1,0 +1,58 @@
+"""enqueue_on_commit: work leaves only after commit, and a broker outage never breaks a request."""
+
+from __future__ import annotations
+
+import logging
+from unittest import mock
+
+import pytest
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from core.emails import send_templated_email
+from core.queue import enqueue_on_commit
+from core.tasks import send_email
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_rolled_back_transaction_enqueues_nothing(mailoutbox):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_on_commit(send_email, subject="s", body="b", to=["a@example.test"])
+        raise RuntimeError("roll back")
+
+    assert mailoutbox == []
+
+
+def test_committed_transaction_enqueues_once(mailoutbox):
+    with transaction.atomic():
+        enqueue_on_commit(send_email, subject="s", body="b", to=["a@example.test"])
+        assert mailoutbox == []
+
+    assert len(mailoutbox) == 1
+
+
+def test_unreachable_broker_is_logged_not_raised(caplog):
+    with (
+        mock.patch.object(send_email, "apply_async", side_effect=OperationalError("down")),
+        caplog.at_level(logging.ERROR, logger="core.queue"),
+        transaction.atomic(),
+    ):
+        enqueue_on_commit(send_email, subject="s", body="b", to=["a@example.test"])
+
+    assert "broker unreachable" in caplog.text
+
+
+def test_templated_email_is_rendered_in_the_requested_language(mailoutbox):
+    with transaction.atomic():
+        send_templated_email(
+            to="x@example.test",
+            template="accounts/email/verify",
+            context={"user_name": "Li", "path": "/accounts/verify/x/y/"},
+            language="zh-hans",
+        )
+
+    assert len(mailoutbox) == 1
+    assert "Li" in mailoutbox[0].body
+    assert "http://" in mailoutbox[0].body
+    assert "确认" in mailoutbox[0].subject
