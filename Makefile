@@ -34,9 +34,9 @@ format:
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-## make messages: extract new strings into locale/zh_Hans/LC_MESSAGES/django.po
+## make messages: extract new strings into each catalogue (APP/locale/zh_Hans/... and locale/zh_Hans/...)
 messages:
-	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
 
 clean:
 	rm -rf var .pytest_cache

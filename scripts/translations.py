@@ -1,8 +1,11 @@
 #!/usr/bin/env python
 """Translation helper for developers.
 
-    uv run python scripts/translations.py missing            # list untranslated msgids as JSON
-    uv run python scripts/translations.py fill FILE.json     # {"English msgid": "中文", ...}
+    uv run python scripts/translations.py missing [APP]           # untranslated msgids as JSON
+    uv run python scripts/translations.py fill FILE.json [APP]    # {"English msgid": "中文", ...}
+
+APP is merchants, complaints, odr or credit for that app's own catalogue (APP/locale/...);
+without it, the project-wide catalogue (locale/..., for templates/, core and accounts).
 
 `make messages` extracts the strings first; `fill` writes only the entries named in the file and
 clears their fuzzy flag, so a reviewer sees exactly what changed.
@@ -16,11 +19,22 @@ from pathlib import Path
 
 import polib
 
-PO = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def po_path(app: str | None) -> Path:
+    base = ROOT / app if app else ROOT
+    return base / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def main(argv: list[str]) -> int:
-    po = polib.pofile(str(PO))
+    app = None
+    if argv[:1] == ["missing"] and len(argv) == 2:
+        app = argv[1]
+    elif argv[:1] == ["fill"] and len(argv) == 3:
+        app = argv[2]
+        argv = argv[:2]
+    po = polib.pofile(str(po_path(app)))
     if argv[:1] == ["missing"]:
         missing = [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags]
         print(json.dumps(missing, ensure_ascii=False, indent=1))

@@ -43,6 +43,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_countries",
 ]
 LOCAL_APPS = [
     "core",
@@ -113,7 +114,10 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each app keeps its own catalogue beside its code (makemessages files a string under the first
+# path that contains it, so the apps come before the project-wide catalogue).
+LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCAL_APPS if app not in {"core", "accounts"}]
+LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
 USE_TZ = True  # stored in UTC; shown in the viewer's zone
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
