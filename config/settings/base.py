@@ -161,7 +161,11 @@ STORAGES = {
     "private": _private_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploads larger than this stream to a temporary file instead of memory.
+# Every upload is hashed (SHA-256) while it streams in; larger ones go to a temporary file.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.HashingMemoryFileUploadHandler",
+    "core.uploads.HashingTemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

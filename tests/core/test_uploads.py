@@ -1,0 +1,137 @@
+"""Upload checks: type from content, hostile names refused, GPS removed, hashes recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from core.uploads import (
+    DOCUMENT_TYPES,
+    EVIDENCE_TYPES,
+    MAX_IMAGE_PIXELS,
+    UploadRejected,
+    check_upload,
+    safe_label,
+)
+
+MB = 1_000_000
+
+
+def _jpeg(*, gps: bool = False, size=(40, 30)) -> bytes:
+    image = Image.new("RGB", size, "red")
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # camera make: kept
+    if gps:
+        exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _check(name: str, data: bytes, types=EVIDENCE_TYPES, limit=10 * MB):
+    return check_upload(SimpleUploadedFile(name, data), max_bytes=limit, allowed_types=types)
+
+
+def test_type_comes_from_content_not_from_the_name():
+    checked = _check("receipt.txt", _jpeg())
+    assert checked.content_type == "image/jpeg"
+
+    with pytest.raises(UploadRejected, match="not accepted"):
+        _check("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200)  # a Windows program
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+        b"  \n<html><img src=x onerror=alert(1)>",
+        b'<?xml version="1.0"?><svg onload="alert(1)"/>',
+    ],
+)
+def test_markup_is_refused_whatever_it_is_called(payload):
+    with pytest.raises(UploadRejected, match="not accepted"):
+        _check("chat.txt", payload)
+
+
+def test_plain_text_and_email_are_accepted_in_utf8_and_gb18030():
+    assert _check("chat.txt", "卖家说七天内发货\n".encode()).content_type == "text/plain"
+    assert _check("chat.txt", "卖家说七天内发货\n".encode("gb18030")).content_type == "text/plain"
+    email = b"From: shop@example.test\nSubject: Your order\n\nShipped."
+    assert _check("mail.eml", email).content_type == "message/rfc822"
+
+
+def test_documents_allow_only_images_and_pdf():
+    with pytest.raises(UploadRejected):
+        _check("licence.txt", b"just text", types=DOCUMENT_TYPES)
+    assert _check("licence.pdf", b"%PDF-1.4\n%...\n", types=DOCUMENT_TYPES).content_type == (
+        "application/pdf"
+    )
+
+
+def test_empty_and_oversize_files_are_refused_naming_the_file():
+    with pytest.raises(UploadRejected, match=r"empty\.txt was refused: the file is empty"):
+        _check("empty.txt", b"")
+    with pytest.raises(UploadRejected, match=r"larger than 0\.001 MB"):
+        _check("big.txt", b"a" * 2000, limit=1000)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../etc/passwd",
+        "..\\boot.ini",
+        "a/b.jpg",
+        "evil\x00.jpg",
+        "bell\x07.txt",
+        "gpj.\u202eexe",
+    ],
+)
+def test_hostile_names_are_refused(name):
+    with pytest.raises(UploadRejected, match="file name"):
+        safe_label(name)
+
+
+def test_long_names_are_shortened_keeping_the_extension():
+    label = safe_label("x" * 500 + ".pdf")
+    assert len(label) <= 120
+    assert label.endswith(".pdf")
+
+
+def test_gps_location_is_removed_and_the_hash_is_of_what_is_stored():
+    checked = _check("photo.jpg", _jpeg(gps=True))
+
+    stored = checked.content.read()
+    assert checked.metadata_removed
+    assert checked.sha256 == hashlib.sha256(stored).hexdigest()
+    exif = Image.open(io.BytesIO(stored)).getexif()
+    assert 0x8825 not in exif
+    assert exif[0x010F] == "PhoneMaker"
+
+
+def test_image_without_gps_is_stored_byte_for_byte():
+    data = _jpeg()
+    checked = _check("photo.jpg", data)
+
+    assert not checked.metadata_removed
+    assert checked.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_decompression_bomb_is_refused():
+    # A PNG of one colour compresses to almost nothing but declares too many pixels.
+    side = int(MAX_IMAGE_PIXELS**0.5) + 100
+    out = io.BytesIO()
+    Image.new("1", (side, side)).save(out, format="PNG")
+    assert len(out.getvalue()) < 2 * MB
+
+    with pytest.raises(UploadRejected, match="too many pixels"):
+        _check("bomb.png", out.getvalue())
+
+
+def test_truncated_image_is_refused():
+    with pytest.raises(UploadRejected, match="damaged"):
+        _check("photo.jpg", _jpeg()[:200])
