@@ -1,1 +1,250 @@
-"""Complaints, their respondents and evidence."""
+"""Complaints, the respondents they name, and the evidence that backs them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from merchants.models import Merchant
+
+
+class PurchaseMode(models.TextChoices):
+    DIRECT = "direct", _("Directly from an overseas shop")
+    MARKETPLACE = "marketplace", _("Through a marketplace")
+    AGENT_SPOT = "agent_spot", _("Through a spot purchasing agent (现货代购)")
+    AGENT_NON_SPOT = "agent_non_spot", _("Through a non-spot purchasing agent (非现货代购)")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Bank card")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    ALIPAY = "alipay", _("Alipay")
+    WECHAT_PAY = "wechat_pay", _("WeChat Pay")
+    PAYPAL = "paypal", _("PayPal")
+    PLATFORM_WALLET = "platform_wallet", _("Platform balance or wallet")
+    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+    OTHER = "other", _("Other")
+
+
+class ConsumerRight(models.TextChoices):
+    INFORMATION = "information", _("Right to information")
+    SAFETY = "safety", _("Right to safety")
+    CHOICE = "choice", _("Right to choose")
+    FAIR_DEALING = "fair_dealing", _("Right to fair dealing")
+    COMPENSATION = "compensation", _("Right to compensation")
+
+
+class Category(models.TextChoices):
+    """What went wrong, grounded in the research in shared/seeds/."""
+
+    NON_DELIVERY = "non_delivery", _("Not delivered or delivered late")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described or counterfeit")
+    DEFECTIVE = "defective", _("Defective or unsafe")
+    FALSE_ADVERTISING = "false_advertising", _("False advertising")
+    FRAUD = "fraud", _("Fraud (low-price trap, deposit scam, auction fraud)")
+    RETURN_REFUSED = "return_refused", _("Return or exchange refused")
+    AFTER_SALES_REFUSED = "after_sales_refused", _("After-sales service refused")
+    UNFAIR_TERMS = "unfair_terms", _("Unfair standard terms")
+    PAYMENT_SECURITY = "payment_security", _("Unauthorised payment or payment security")
+    PERSONAL_DATA = "personal_data", _("Misuse of personal data")
+    CUSTOMS = "customs", _("Customs, duties and taxes")
+    OTHER = "other", _("Other")
+
+
+# The consumer right each category puts at stake (the complaint stores the derived value so a
+# later change of this table does not rewrite history).
+RIGHT_FOR_CATEGORY: dict[str, str] = {
+    Category.NON_DELIVERY: ConsumerRight.FAIR_DEALING,
+    Category.NOT_AS_DESCRIBED: ConsumerRight.INFORMATION,
+    Category.DEFECTIVE: ConsumerRight.SAFETY,
+    Category.FALSE_ADVERTISING: ConsumerRight.INFORMATION,
+    Category.FRAUD: ConsumerRight.FAIR_DEALING,
+    Category.RETURN_REFUSED: ConsumerRight.COMPENSATION,
+    Category.AFTER_SALES_REFUSED: ConsumerRight.COMPENSATION,
+    Category.UNFAIR_TERMS: ConsumerRight.FAIR_DEALING,
+    Category.PAYMENT_SECURITY: ConsumerRight.SAFETY,
+    Category.PERSONAL_DATA: ConsumerRight.SAFETY,
+    Category.CUSTOMS: ConsumerRight.INFORMATION,
+    Category.OTHER: ConsumerRight.FAIR_DEALING,
+}
+
+
+class Remedy(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    PARTIAL_REFUND = "partial_refund", _("Partial refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    COMPENSATION = "compensation", _("Compensation")
+    OTHER = "other", _("Other")
+
+
+class Complaint(models.Model):
+    """One order gone wrong, as the consumer tells it. Drafts are saved step by step; after
+    submission the complaint is read-only and its resolution is the ODR case (odr.Case)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # RD-2026-000123, given at submission; drafts have none.
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True, editable=False)
+    consumer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints"
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False)
+    draft_step = models.CharField(max_length=20, default="purchase", editable=False)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+
+    # The purchase
+    purchase_mode = models.CharField(
+        _("how you bought"), max_length=20, choices=PurchaseMode, blank=True
+    )
+    shop_url = models.URLField(_("shop or product link"), max_length=1000, blank=True)
+    shop_name = models.CharField(_("shop name"), max_length=300, blank=True)
+    platform_name = models.CharField(_("marketplace or platform"), max_length=200, blank=True)
+    agent_name = models.CharField(_("purchasing agent"), max_length=200, blank=True)
+    order_number = models.CharField(_("order number"), max_length=100, blank=True)
+    order_date = models.DateField(_("order date"), null=True, blank=True)
+    item_description = models.CharField(_("what you bought"), max_length=500, blank=True)
+    amount = models.DecimalField(
+        _("amount paid"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    payment_method = models.CharField(
+        _("payment method"), max_length=20, choices=PaymentMethod, blank=True
+    )
+
+    # What went wrong
+    category = models.CharField(_("what went wrong"), max_length=30, choices=Category, blank=True)
+    right_at_stake = models.CharField(
+        max_length=20, choices=ConsumerRight, blank=True, editable=False
+    )
+    description = models.TextField(_("what happened"), blank=True)
+
+    # What the consumer wants
+    remedy = models.CharField(_("what you want"), max_length=20, choices=Remedy, blank=True)
+    remedy_amount = models.DecimalField(
+        _("amount you claim"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    remedy_details = models.TextField(_("details of what you want"), blank=True)
+
+    consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["consumer", "-created_at"]),
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["order_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"draft {self.pk}"
+
+
+class Respondent(models.Model):
+    """A party the complaint is against, linked to a merchant or only named by the consumer."""
+
+    class Role(models.TextChoices):
+        SELLER = "seller", _("Seller")
+        PURCHASING_AGENT = "purchasing_agent", _("Purchasing agent")
+        ACTUAL_SUPPLIER = "actual_supplier", _("Actual supplier")
+        PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
+        CARRIER = "carrier", _("Carrier")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="respondents")
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    merchant = models.ForeignKey(
+        Merchant, null=True, blank=True, on_delete=models.PROTECT, related_name="respondent_in"
+    )
+    # As the consumer gave it when the merchant was not in the directory.
+    named_name = models.CharField(_("name given"), max_length=300, blank=True)
+    named_url = models.URLField(_("link given"), max_length=1000, blank=True)
+    # Why this party answers (the respondent rule, in words shown to the consumer).
+    reason = models.CharField(max_length=300, blank=True)
+    added_by_rule = models.BooleanField(default=False)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
+        ordering = ["complaint", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(merchant__isnull=False) | ~models.Q(named_name=""),
+                name="respondent_linked_or_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["merchant", "complaint"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.merchant or self.named_name}"
+
+
+def _evidence_path(instance: EvidenceItem, filename: str) -> str:
+    # A random name under the complaint's folder; the uploaded name is only a label.
+    return f"evidence/{instance.complaint.public_id}/{uuid.uuid4().hex}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class EvidenceItem(models.Model):
+    """A file or written statement in the case file. Never replaced or deleted once the
+    complaint is submitted: later additions are new items with their own time and hash."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("File")
+        STATEMENT = "statement", _("Written statement")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=Kind)
+    file = models.FileField(
+        storage=_private_storage, upload_to=_evidence_path, max_length=300, blank=True
+    )
+    label = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    text = models.TextField(_("statement"), blank=True)
+    # SHA-256 of the stored bytes (for a statement, of its UTF-8 text).
+    sha256 = models.CharField(max_length=64)
+    metadata_removed = models.BooleanField(default=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_items"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence item")
+        verbose_name_plural = _("evidence items")
+        ordering = ["complaint", "submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.label or self.get_kind_display()

@@ -56,3 +56,10 @@ def test_templated_email_is_rendered_in_the_requested_language(mailoutbox):
     assert "Li" in mailoutbox[0].body
     assert "http://" in mailoutbox[0].body
     assert "确认" in mailoutbox[0].subject
+
+
+def test_a_task_can_be_enqueued_by_its_registered_name(mailoutbox):
+    with transaction.atomic():
+        enqueue_on_commit("core.tasks.send_email", subject="s", body="b", to=["a@example.test"])
+
+    assert len(mailoutbox) == 1
