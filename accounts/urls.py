@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django_ratelimit.decorators import ratelimit
 
 from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
@@ -25,9 +26,11 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=QueuedPasswordResetForm,
-            success_url=reverse_lazy("password_reset_done"),
+        ratelimit(key="ip", rate=views.FORM_RATE, method="POST", block=True)(
+            auth_views.PasswordResetView.as_view(
+                form_class=QueuedPasswordResetForm,
+                success_url=reverse_lazy("password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
+from django_ratelimit.decorators import ratelimit
 
 from . import services
 from .forms import RegistrationForm, ResendVerificationForm
 from .models import User
 
+logger = logging.getLogger(__name__)
 
+# Sign-ups and e-mails sent on request, per client address.
+FORM_RATE = "10/h"
+
+
+@method_decorator(ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True), name="post")
 class RegisterView(FormView):
     template_name = "registration/register.html"
     form_class = RegistrationForm
@@ -24,6 +34,10 @@ class RegisterView(FormView):
         return {"preferred_language": self.request.LANGUAGE_CODE}
 
     def form_valid(self, form):
+        if form.is_spam:
+            # Answer as if it worked so the bot learns nothing; create nothing.
+            logger.info("Registration honeypot filled; ignored")
+            return super().form_valid(form)
         services.user_register(
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
@@ -49,6 +63,7 @@ def verify_email(request, uidb64: str, token: str):
     return render(request, "registration/verify_failed.html", status=400)
 
 
+@method_decorator(ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True), name="post")
 class ResendVerificationView(FormView):
     template_name = "registration/resend_verification.html"
     form_class = ResendVerificationForm

@@ -24,3 +24,10 @@ def permission_denied(request, exception=None):
 
 def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+def rate_limited(request, exception=None):
+    """Answer of every rate-limited form (django-ratelimit's RATELIMIT_VIEW)."""
+    response = render(request, "errors/429.html", status=429)
+    response["Retry-After"] = "3600"
+    return response

@@ -17,14 +17,45 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's chromium. `make test` installs it; without it (and only
-    outside CI) they are skipped with the reason. In CI a missing browser fails them."""
+    """Two suite-wide rules.
+
+    Transactional tests (browser, worker) flush the database when they end, which would also
+    remove what data migrations created (the mediators group and its permissions); they all
+    get serialized_rollback so those rows are put back for the tests that follow.
+
+    Browser tests need Debian's chromium. `make test` installs it; without it (and only outside
+    CI) they are skipped with the reason. In CI a missing browser fails them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction"):
+            rollback = pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True})
+            item.add_marker(rollback, append=False)
     if IN_CI or shutil.which(CHROMIUM):
         return
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (make test installs it)")
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Make the serialized snapshot (for serialized_rollback) visible to every connection.
+
+    Playwright's sync API runs an event loop on the main thread; from then on Django's
+    thread-critical connection store behaves like a context variable and hands later tests a
+    new connection object, which lacks the snapshot Django stored on the first one. Without
+    this, transactional tests after the first browser test would not get the data-migration
+    rows back.
+    """
+    from django.db import connections
+
+    default = connections["default"]
+    contents = getattr(default, "_test_serialized_contents", None)
+    if contents is not None:
+        type(default)._test_serialized_contents = contents
+    return django_db_setup
 
 
 @pytest.fixture(scope="session")

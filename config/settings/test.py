@@ -10,6 +10,9 @@ SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Throttles count across tests through the cache; the tests of throttling switch them on.
+AXES_ENABLED = False
+RATELIMIT_ENABLE = False
 
 # Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
 # real worker against the configured broker.

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_visitor_switches_the_home_page_to_chinese(live_server, page: Page):
@@ -24,3 +27,28 @@ def test_home_page_is_keyboard_usable(live_server, page: Page):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Skip to content")
+
+
+def test_pages_raise_no_content_security_policy_violations(live_server, page: Page, mediator):
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{page.url}: {msg.text}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
+    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/accounts/register/")
+    page.goto(live_server.url + "/api/docs/")
+    expect(page.locator(".swagger-ui")).to_be_visible()
+    # The admin, signed in as a mediator.
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("E-mail address").fill(mediator.email)
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Cases, merchants and credit")).to_be_visible()
+    page.goto(live_server.url + f"/admin/accounts/user/{mediator.pk}/change/")
+
+    assert violations == []
