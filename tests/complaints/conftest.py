@@ -10,6 +10,8 @@ import io
 import itertools
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from PIL import Image
 
 from merchants.models import (
@@ -56,14 +58,13 @@ def build_shop(merchant: Merchant, url: str, *, name: str = "", platform=None) -
     )
 
 
-@pytest.fixture
-def make_merchant(db):
-    return build_merchant
-
-
-@pytest.fixture
-def make_shop(db):
-    return build_shop
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /zh-hans/ page leaves Chinese active in the test thread (LocaleMiddleware
+    activates, nothing deactivates); every test here starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

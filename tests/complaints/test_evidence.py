@@ -81,7 +81,7 @@ def test_markup_with_script_is_refused_whatever_its_name(payload):
 def test_chat_exports_and_emails_are_accepted():
     complaint = ComplaintFactory()
 
-    chat = _add(complaint, "wechat.txt", "卖家：七天内发货\n我：已付款\n".encode())
+    chat = _add(complaint, "wechat.txt", "卖家说七天内发货\n我已付款\n".encode())
     mail = _add(complaint, "order.eml", b"From: shop@example.test\nSubject: Order\n\nShipped.")
 
     assert chat.content_type == "text/plain"
@@ -142,12 +142,12 @@ def test_statement_hash_is_that_of_its_utf8_text():
 
     item = services.evidence_add_statement(
         complaint=complaint,
-        text="  卖家电话里说：保证正品。\r\nThen he hung up.  ",
+        text="  卖家电话里说保证正品。\r\nThen he hung up.  ",
         submitted_by=complaint.consumer,
     )
 
     assert item.kind == EvidenceItem.Kind.STATEMENT
-    assert item.text == "卖家电话里说：保证正品。\nThen he hung up."
+    assert item.text == "卖家电话里说保证正品。\nThen he hung up."
     assert item.sha256 == hashlib.sha256(item.text.encode("utf-8")).hexdigest()
 
 
