@@ -97,10 +97,10 @@ def _scenarios() -> list[dict]:
                 (
                     "chat with agent.txt",
                     (
-                        "2026-09-30 10:02 Agent: All our stock is genuine, bought in Ginza.\n"
-                        "2026-10-21 19:40 Me: The tag is wrong, the store says it is a copy.\n"
-                        "2026-10-22 08:15 Agent: No refunds on sale items.\n"
-                    ).encode(),
+                        b"2026-09-30 10:02 Agent: All our stock is genuine, bought in Ginza.\n"
+                        b"2026-10-21 19:40 Me: The tag is wrong, the store says it is a copy.\n"
+                        b"2026-10-22 08:15 Agent: No refunds on sale items.\n"
+                    ),
                 ),
             ],
             "statement": "On the phone the agent said again that all its stock is genuine.",
@@ -195,7 +195,8 @@ def _scenarios() -> list[dict]:
             },
             "problem": {
                 "category": "after_sales_refused",
-                "description": "推车使用两周后刹车失灵。代购称不负责售后，让我自己联系海外卖家。",
+                # Chinese text takes Chinese (full-width) punctuation.
+                "description": "推车使用两周后刹车失灵。代购称不负责售后，让我自己联系海外卖家。",  # noqa: RUF001
             },
             "remedy": {
                 "remedy": "compensation",
@@ -209,7 +210,7 @@ def _scenarios() -> list[dict]:
                 "seller": _party(supplier, "Berlin Baby GmbH", "https://berlin-baby.example/"),
             },
             "files": [("刹车.png", _parcel_photo("brake, 2 weeks"))],
-            "statement": "代购在微信上说：售后问题请自己找德国卖家。",
+            "statement": "代购在微信上说：售后问题请自己找德国卖家。",  # noqa: RUF001
         },
         {
             "key": "consumer2-perfume-draft",
