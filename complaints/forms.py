@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.money import currency_choices, parse_amount, validate_currency
 
 from .models import Complaint, PurchaseMode, Remedy
-from .respondents import Party
+from .respondents import REQUIRED_SLOT, SLOTS_BY_MODE, Party
 
 
 def _amount(value: str, *, required: bool):
@@ -159,21 +159,6 @@ class RemedyForm(forms.ModelForm):
         if remedy == Remedy.OTHER and not (data.get("remedy_details") or "").strip():
             self.add_error("remedy_details", _("Describe what you want."))
         return data
-
-
-# Which parties each purchase mode asks for, in the order shown, and which one is required.
-SLOTS_BY_MODE: dict[str, tuple[str, ...]] = {
-    PurchaseMode.DIRECT: ("seller", "platform"),
-    PurchaseMode.MARKETPLACE: ("seller", "platform"),
-    PurchaseMode.AGENT_SPOT: ("agent", "platform"),
-    PurchaseMode.AGENT_NON_SPOT: ("agent", "seller", "platform"),
-}
-REQUIRED_SLOT = {
-    PurchaseMode.DIRECT: "seller",
-    PurchaseMode.MARKETPLACE: "seller",
-    PurchaseMode.AGENT_SPOT: "agent",
-    PurchaseMode.AGENT_NON_SPOT: "agent",
-}
 
 
 def slot_legend(mode: str, slot: str) -> str:

@@ -57,6 +57,21 @@ class Party:
 
 NOBODY = Party()
 
+# The parties each purchase mode asks the consumer for, in the order shown, and the one that
+# must be given (the others may be unknown to the consumer).
+SLOTS_BY_MODE: dict[str, tuple[str, ...]] = {
+    PurchaseMode.DIRECT: ("seller", "platform"),
+    PurchaseMode.MARKETPLACE: ("seller", "platform"),
+    PurchaseMode.AGENT_SPOT: ("agent", "platform"),
+    PurchaseMode.AGENT_NON_SPOT: ("agent", "seller", "platform"),
+}
+REQUIRED_SLOT = {
+    PurchaseMode.DIRECT: "seller",
+    PurchaseMode.MARKETPLACE: "seller",
+    PurchaseMode.AGENT_SPOT: "agent",
+    PurchaseMode.AGENT_NON_SPOT: "agent",
+}
+
 
 @dataclass(frozen=True)
 class ProposedRespondent:

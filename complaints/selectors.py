@@ -22,7 +22,8 @@ from merchants.models import Merchant, Shop
 from merchants.normalize import InvalidURL, normalize_shop_url
 from merchants.selectors import merchant_ids_represented_by
 
-from .models import Complaint, EvidenceItem, Respondent
+from .models import Complaint, EvidenceItem, PurchaseMode, Respondent
+from .respondents import REQUIRED_SLOT, Party
 
 # The respondents step offers at most this many directory matches: a consumer picks from a
 # short list and refines the search rather than scrolling a long one.
@@ -180,3 +181,50 @@ def merchants_by_public_id(public_ids) -> dict[str, Merchant]:
         return {}
     found = Merchant.objects.filter(public_id__in=ids).prefetch_related("roles")
     return {str(merchant.public_id): merchant for merchant in found}
+
+
+def _stored_parties(complaint: Complaint, respondents: list[Respondent]) -> dict[str, Party]:
+    """The parties as the consumer last saved them, read back from the stored proposal."""
+    parties: dict[str, Party] = {}
+    for r in respondents:
+        party = Party(merchant=r.merchant, name=r.named_name, url=r.named_url)
+        if r.role == Respondent.Role.PLATFORM_OPERATOR:
+            parties["platform"] = party
+        elif r.role == Respondent.Role.PURCHASING_AGENT:
+            parties["agent"] = party
+        elif r.role == Respondent.Role.SELLER:
+            slot = "agent" if complaint.purchase_mode == PurchaseMode.AGENT_SPOT else "seller"
+            parties[slot] = party
+    return parties
+
+
+def _guessed_parties(complaint: Complaint) -> dict[str, Party]:
+    """First visit: the parties suggested by the purchase step (the shop link found in the
+    directory, otherwise the names as typed)."""
+    mode = complaint.purchase_mode
+    shop = shop_for_url(complaint.shop_url) if complaint.shop_url else None
+    main = REQUIRED_SLOT[mode]
+    typed_name = (
+        complaint.agent_name or complaint.shop_name
+        if main == "agent"
+        else complaint.shop_name or complaint.agent_name
+    )
+    parties = {
+        main: Party(
+            merchant=shop.merchant if shop else None, name=typed_name, url=complaint.shop_url
+        )
+    }
+    if shop and shop.platform:
+        parties["platform"] = Party(merchant=shop.platform)
+    elif complaint.platform_name:
+        parties["platform"] = Party(name=complaint.platform_name)
+    return parties
+
+
+def respondent_parties(complaint: Complaint) -> tuple[dict[str, Party], bool]:
+    """The parties for the respondents step, by slot, and whether they come from a saved
+    proposal (otherwise they are guessed from the purchase step)."""
+    stored = list(complaint.respondents.select_related("merchant"))
+    if stored:
+        return _stored_parties(complaint, stored), True
+    return _guessed_parties(complaint), False

@@ -20,8 +20,6 @@ from core.uploads import UploadRejected
 
 from . import selectors, services
 from .forms import (
-    REQUIRED_SLOT,
-    SLOTS_BY_MODE,
     EvidenceForm,
     ProblemForm,
     PurchaseForm,
@@ -29,8 +27,15 @@ from .forms import (
     RespondentsForm,
     ReviewForm,
 )
-from .models import Complaint, EvidenceItem, PurchaseMode, Respondent
-from .respondents import Disclosure, Party, disclosure_state, propose_respondents, seller_party
+from .models import Complaint, EvidenceItem
+from .respondents import (
+    SLOTS_BY_MODE,
+    Disclosure,
+    Party,
+    disclosure_state,
+    propose_respondents,
+    seller_party,
+)
 from .steps import STEP_TITLES, STEPS
 
 PAGE_SIZE = 20
@@ -229,44 +234,6 @@ def _step_purchase(request, complaint: Complaint, step: str):
     return _render_step(request, complaint, step, {"form": form})
 
 
-def _stored_parties(complaint: Complaint, respondents: list[Respondent]) -> dict[str, Party]:
-    """The parties as the consumer last saved them, read back from the stored proposal."""
-    parties: dict[str, Party] = {}
-    for r in respondents:
-        party = Party(merchant=r.merchant, name=r.named_name, url=r.named_url)
-        if r.role == Respondent.Role.PLATFORM_OPERATOR:
-            parties["platform"] = party
-        elif r.role == Respondent.Role.PURCHASING_AGENT:
-            parties["agent"] = party
-        elif r.role == Respondent.Role.SELLER:
-            slot = "agent" if complaint.purchase_mode == PurchaseMode.AGENT_SPOT else "seller"
-            parties[slot] = party
-    return parties
-
-
-def _guessed_parties(complaint: Complaint) -> dict[str, Party]:
-    """First visit: the parties suggested by the purchase step (the shop link found in the
-    directory, otherwise the names as typed)."""
-    mode = complaint.purchase_mode
-    shop = selectors.shop_for_url(complaint.shop_url) if complaint.shop_url else None
-    main = REQUIRED_SLOT[mode]
-    typed_name = (
-        complaint.agent_name or complaint.shop_name
-        if main == "agent"
-        else complaint.shop_name or complaint.agent_name
-    )
-    parties = {
-        main: Party(
-            merchant=shop.merchant if shop else None, name=typed_name, url=complaint.shop_url
-        )
-    }
-    if shop and shop.platform:
-        parties["platform"] = Party(merchant=shop.platform)
-    elif complaint.platform_name:
-        parties["platform"] = Party(name=complaint.platform_name)
-    return parties
-
-
 def _initial_from_parties(parties: dict[str, Party]) -> dict:
     initial = {}
     for slot, party in parties.items():
@@ -283,8 +250,7 @@ def _step_respondents(request, complaint: Complaint, step: str):
         messages.info(request, _("First tell us how you bought."))
         return redirect(_edit_url(complaint, "purchase"))
     mode = complaint.purchase_mode
-    stored = list(complaint.respondents.select_related("merchant"))
-    parties = _stored_parties(complaint, stored) if stored else _guessed_parties(complaint)
+    parties, saved = selectors.respondent_parties(complaint)
     known = [p.merchant for p in parties.values() if p.merchant is not None]
     query = ""
     results = None
@@ -338,7 +304,7 @@ def _step_respondents(request, complaint: Complaint, step: str):
             "results": results,
             "query": query,
             "proposal": proposal,
-            "proposal_saved": bool(stored),
+            "proposal_saved": saved,
             "platform_missing": state != Disclosure.ADEQUATE and not parties.get("platform"),
         },
     )
