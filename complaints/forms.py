@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,10 @@ class PurchaseForm(forms.ModelForm):
         return data
 
 
+# The consumer's own account; longer documents belong in the evidence.
+MAX_ACCOUNT_CHARS = 10_000
+
+
 class ProblemForm(forms.ModelForm):
     class Meta:
         model = Complaint
@@ -114,7 +119,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["category"].required = True
         self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0] != ""]
         self.fields["description"].required = True
-        self.fields["description"].max_length = 10_000
+        self.fields["description"].validators.append(MaxLengthValidator(MAX_ACCOUNT_CHARS))
 
 
 class RemedyForm(forms.ModelForm):

@@ -335,3 +335,17 @@ def test_wizard_pages_are_translated(client, consumer):
     assert '<html lang="zh-hans">' in html
     assert "现货代购" in html
     assert "Save and continue" not in html
+
+
+def test_an_overlong_account_is_refused_and_kept(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, description="")
+    client.force_login(consumer)
+    text = "a" * 10_001
+
+    response = client.post(_edit(complaint, "problem"), {"category": "other", "description": text})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["description"]
+    assert text in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.description == ""
