@@ -172,6 +172,73 @@ class Respondent(models.Model):
         PLATFORM_OPERATOR = "platform_operator", _("Platform operator")
         CARRIER = "carrier", _("Carrier")
 
+    class Reason(models.TextChoices):
+        """Why a party answers, in the plain words shown to the consumer (complaints.respondents).
+
+        Stored as a code and translated when shown, so the consumer, the merchant and the
+        mediator each read it in their own language."""
+
+        DIRECT_SELLER = (
+            "direct_seller",
+            _(
+                "You bought directly from this shop, so the business behind it is the seller and "
+                "answers for the order."
+            ),
+        )
+        MARKETPLACE_SELLER = (
+            "marketplace_seller",
+            _(
+                "You bought from this seller on a marketplace, so it is the seller and answers for "
+                "the order."
+            ),
+        )
+        SPOT_AGENT_SELLER = (
+            "spot_agent_seller",
+            _(
+                "A spot purchasing agent (现货代购) sells goods it has already bought, so the "
+                "agent is the seller and answers for the goods like any seller."
+            ),
+        )
+        NON_SPOT_SUPPLIER_SELLER = (
+            "non_spot_supplier_seller",
+            _(
+                "A non-spot purchasing agent (非现货代购) buys on your behalf, so the overseas "
+                "supplier it bought from is the seller."
+            ),
+        )
+        NON_SPOT_AGENT = (
+            "non_spot_agent",
+            _(
+                "A non-spot purchasing agent (非现货代购) acts for you, so it answers for its "
+                "own faults as your agent: the supplier it chose, passing on your payment, "
+                "shipping, and what it told you."
+            ),
+        )
+        PLATFORM_SELLER_MISSING = (
+            "platform_seller_missing",
+            _(
+                "The seller's identity is not disclosed in our directory, so the platform answers "
+                "too: a platform that cannot give the seller's real name, address and contact "
+                "details answers to you itself."
+            ),
+        )
+        PLATFORM_SELLER_INCOMPLETE = (
+            "platform_seller_incomplete",
+            _(
+                "The seller's disclosed identity is incomplete, so the platform answers too: a "
+                "platform that cannot give the seller's real name, address and contact details "
+                "answers to you itself."
+            ),
+        )
+        PLATFORM_SELLER_UNVERIFIED = (
+            "platform_seller_unverified",
+            _(
+                "The seller's identity has not been verified, so the platform answers too: a "
+                "platform that cannot give the seller's real name, address and contact details "
+                "answers to you itself."
+            ),
+        )
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="respondents")
     role = models.CharField(_("role"), max_length=20, choices=Role)
     merchant = models.ForeignKey(
@@ -181,7 +248,7 @@ class Respondent(models.Model):
     named_name = models.CharField(_("name given"), max_length=300, blank=True)
     named_url = models.URLField(_("link given"), max_length=1000, blank=True)
     # Why this party answers (the respondent rule, in words shown to the consumer).
-    reason = models.CharField(max_length=300, blank=True)
+    reason = models.CharField(_("why"), max_length=300, choices=Reason, blank=True)
     added_by_rule = models.BooleanField(default=False)
     linked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -32,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("complaints/", include("complaints.urls")),
     prefix_default_language=False,
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from typing import Any
 
 from celery import Task, current_app
@@ -17,6 +18,10 @@ def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
     # credit that an outcome was recorded; complaints tells odr that a complaint was submitted).
     # Looking it up in the registry (not send_task) keeps eager mode working in tests.
     if isinstance(task, str):
+        if task not in current_app.tasks:
+            # Celery's autodiscovery imports the apps' tasks modules only in workers; a web
+            # process that enqueues by name imports the task's module first to register it.
+            import_module(task.rpartition(".")[0])
         task = current_app.tasks[task]
     try:
         task.apply_async(args=args, kwargs=kwargs)

@@ -25,3 +25,80 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- complaints ---------------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+import hashlib as _hashlib  # noqa: E402
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from complaints.models import (  # noqa: E402
+    RIGHT_FOR_CATEGORY,
+    Category,
+    Complaint,
+    EvidenceItem,
+    PurchaseMode,
+    Remedy,
+    Respondent,
+)
+
+
+class ComplaintFactory(factory.django.DjangoModelFactory):
+    """A draft with every step filled in but respondents (add them with RespondentFactory).
+    ``submitted=True`` gives a submitted complaint with its reference."""
+
+    class Meta:
+        model = Complaint
+        skip_postgeneration_save = True
+
+    consumer = factory.SubFactory(UserFactory)
+    purchase_mode = PurchaseMode.DIRECT
+    shop_url = "https://shop.example.test/item/1"
+    shop_name = "Example Shop"
+    order_number = factory.Sequence(lambda n: f"ORD-{n:05d}")
+    order_date = _dt.date(2026, 10, 1)
+    item_description = "Running shoes"
+    amount = _Decimal("129.90")
+    currency = "USD"
+    payment_method = "card"
+    category = Category.NON_DELIVERY
+    right_at_stake = factory.LazyAttribute(lambda o: RIGHT_FOR_CATEGORY.get(o.category, ""))
+    description = "Paid six weeks ago; the parcel never arrived and the shop stopped answering."
+    remedy = Remedy.REFUND
+    draft_step = "review"
+
+    class Params:
+        submitted = factory.Trait(
+            status=Complaint.Status.SUBMITTED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            consent_at=factory.LazyFunction(timezone.now),
+        )
+
+    @factory.post_generation
+    def _reference(obj, create, extracted, **kwargs):
+        if create and obj.status == Complaint.Status.SUBMITTED and not obj.reference:
+            obj.reference = f"RD-2026-{obj.pk:06d}"
+            obj.save(update_fields=["reference"])
+
+
+class RespondentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Respondent
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    role = Respondent.Role.SELLER
+    named_name = "Example Shop"
+    named_url = "https://shop.example.test/"
+    reason = Respondent.Reason.DIRECT_SELLER
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvidenceItem
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    kind = EvidenceItem.Kind.STATEMENT
+    text = "The seller promised delivery within 7 days."
+    size = factory.LazyAttribute(lambda o: len(o.text.encode()))
+    sha256 = factory.LazyAttribute(lambda o: _hashlib.sha256(o.text.encode()).hexdigest())
+    submitted_by = factory.LazyAttribute(lambda o: o.complaint.consumer)

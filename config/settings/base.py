@@ -312,3 +312,8 @@ LOGGING = {
 
 # --- Redress ------------------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Complaints ---------------------------------------------------------------------------
+# Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
+REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
+REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000)

@@ -63,3 +63,18 @@ def test_a_task_can_be_enqueued_by_its_registered_name(mailoutbox):
         enqueue_on_commit("core.tasks.send_email", subject="s", body="b", to=["a@example.test"])
 
     assert len(mailoutbox) == 1
+
+
+def test_a_task_named_is_found_in_a_process_that_never_imported_its_module():
+    import sys
+
+    from celery import current_app
+
+    # A web process: autodiscovery (which runs in workers) has not imported credit.tasks.
+    current_app.tasks.pop("credit.tasks.recompute_merchants", None)
+    sys.modules.pop("credit.tasks", None)
+
+    with transaction.atomic():
+        enqueue_on_commit("credit.tasks.recompute_merchants", [1])
+
+    assert "credit.tasks.recompute_merchants" in current_app.tasks

@@ -1,0 +1,230 @@
+"""Reads of complaints: lists for consumers and representatives, who may see what, and the
+directory candidates offered on the respondents step."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import (
+    DateTimeField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Length
+
+from merchants.models import Merchant, Shop
+from merchants.normalize import InvalidURL, normalize_shop_url
+from merchants.selectors import merchant_ids_represented_by
+
+from .models import Complaint, EvidenceItem, PurchaseMode, Respondent
+from .respondents import REQUIRED_SLOT, Party
+
+# The respondents step offers at most this many directory matches: a consumer picks from a
+# short list and refines the search rather than scrolling a long one.
+CANDIDATE_LIMIT = 10
+
+
+def missing_steps(complaint: Complaint) -> list[str]:
+    """The wizard steps that still lack what submission requires (empty when complete)."""
+    missing = []
+    if not (
+        complaint.purchase_mode
+        and complaint.item_description
+        and complaint.amount is not None
+        and complaint.currency
+        and complaint.order_date
+    ):
+        missing.append("purchase")
+    if not (complaint.category and complaint.description):
+        missing.append("problem")
+    if not complaint.remedy:
+        missing.append("remedy")
+    if not complaint.respondents.exists():
+        missing.append("respondents")
+    return missing
+
+
+def case_of(complaint: Complaint):
+    """The complaint's ODR case, or None before one is opened."""
+    try:
+        return complaint.case
+    except ObjectDoesNotExist:
+        return None
+
+
+def consumer_contact_visible(complaint: Complaint) -> bool:
+    """A representative sees who complained only once the case is accepted for handling."""
+    case = case_of(complaint)
+    return case is not None and case.accepted_at is not None
+
+
+def complaints_of_consumer(user) -> QuerySet[Complaint]:
+    """The consumer's complaints, drafts included, most recently active first, with their case
+    and last activity in the same query (the list costs the same whatever its length)."""
+    last_evidence = (
+        EvidenceItem.objects.filter(complaint=OuterRef("pk"))
+        .order_by("-submitted_at")
+        .values("submitted_at")[:1]
+    )
+    return (
+        Complaint.objects.filter(consumer=user)
+        .select_related("case")
+        .annotate(
+            last_activity=Greatest(
+                F("updated_at"),
+                Coalesce(Subquery(last_evidence), F("updated_at")),
+                Coalesce(F("case__updated_at"), F("updated_at")),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("-last_activity", "-pk")
+    )
+
+
+def complaints_naming_merchants(merchant_ids) -> QuerySet[Complaint]:
+    """Submitted complaints with a respondent linked to one of these merchants; each carries
+    ``named_respondents``, the rows naming those merchants."""
+    merchant_ids = list(merchant_ids)
+    naming = Respondent.objects.filter(merchant_id__in=merchant_ids)
+    return (
+        Complaint.objects.filter(
+            status=Complaint.Status.SUBMITTED, pk__in=naming.values("complaint_id")
+        )
+        .select_related("case")
+        .prefetch_related(
+            Prefetch(
+                "respondents",
+                queryset=naming.select_related("merchant"),
+                to_attr="named_respondents",
+            )
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def complaints_for_representative(user) -> QuerySet[Complaint]:
+    return complaints_naming_merchants(merchant_ids_represented_by(user))
+
+
+def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
+    """Evidence files ``user`` may download: the complaint's consumer, representatives of a
+    merchant linked as respondent (once submitted), and staff allowed to view evidence."""
+    files = EvidenceItem.objects.filter(kind=EvidenceItem.Kind.FILE).select_related("complaint")
+    if not getattr(user, "is_authenticated", False):
+        return files.none()
+    if user.is_staff and user.has_perm("complaints.view_evidenceitem"):
+        return files
+    visible = Q(complaint__consumer=user)
+    merchant_ids = merchant_ids_represented_by(user)
+    if merchant_ids:
+        visible |= Q(
+            complaint__status=Complaint.Status.SUBMITTED,
+            complaint_id__in=Respondent.objects.filter(merchant_id__in=merchant_ids).values(
+                "complaint_id"
+            ),
+        )
+    return files.filter(visible)
+
+
+def shop_for_url(raw_url: str) -> Shop | None:
+    """The directory shop a link points into: the shop itself, or a product page under it."""
+    try:
+        normalized = normalize_shop_url(raw_url)
+    except InvalidURL:
+        return None
+    return (
+        Shop.objects.alias(given=Value(normalized))
+        .filter(
+            Q(url_normalized=normalized)
+            | Q(given__startswith=Concat(F("url_normalized"), Value("/")))
+            | Q(given__startswith=Concat(F("url_normalized"), Value("?")))
+        )
+        .select_related("merchant", "platform")
+        # The longest match is the most specific shop (a shop under a platform's host).
+        .order_by(Length("url_normalized").desc(), "pk")
+        .first()
+    )
+
+
+def merchant_candidates(query: str, *, limit: int = CANDIDATE_LIMIT) -> list[Merchant]:
+    """Merchants matching a shop link or a name (legal name, Latin name, trade name, shop)."""
+    text = " ".join((query or "").split())
+    if not text:
+        return []
+    match = (
+        Q(search_text__contains=text.casefold())
+        | Q(legal_name__icontains=text)
+        | Q(legal_name_latin__icontains=text)
+        | Q(pk__in=Shop.objects.filter(name__icontains=text).values("merchant_id"))
+    )
+    shop = shop_for_url(text)
+    if shop is not None:
+        match |= Q(pk=shop.merchant_id)
+    return list(Merchant.objects.filter(match).prefetch_related("roles")[:limit])
+
+
+def merchants_by_public_id(public_ids) -> dict[str, Merchant]:
+    """Directory merchants by public id; values that are not ids are ignored."""
+    ids = []
+    for value in public_ids:
+        try:
+            ids.append(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    if not ids:
+        return {}
+    found = Merchant.objects.filter(public_id__in=ids).prefetch_related("roles")
+    return {str(merchant.public_id): merchant for merchant in found}
+
+
+def _stored_parties(complaint: Complaint, respondents: list[Respondent]) -> dict[str, Party]:
+    """The parties as the consumer last saved them, read back from the stored proposal."""
+    parties: dict[str, Party] = {}
+    for r in respondents:
+        party = Party(merchant=r.merchant, name=r.named_name, url=r.named_url)
+        if r.role == Respondent.Role.PLATFORM_OPERATOR:
+            parties["platform"] = party
+        elif r.role == Respondent.Role.PURCHASING_AGENT:
+            parties["agent"] = party
+        elif r.role == Respondent.Role.SELLER:
+            slot = "agent" if complaint.purchase_mode == PurchaseMode.AGENT_SPOT else "seller"
+            parties[slot] = party
+    return parties
+
+
+def _guessed_parties(complaint: Complaint) -> dict[str, Party]:
+    """First visit: the parties suggested by the purchase step (the shop link found in the
+    directory, otherwise the names as typed)."""
+    mode = complaint.purchase_mode
+    shop = shop_for_url(complaint.shop_url) if complaint.shop_url else None
+    main = REQUIRED_SLOT[mode]
+    typed_name = (
+        complaint.agent_name or complaint.shop_name
+        if main == "agent"
+        else complaint.shop_name or complaint.agent_name
+    )
+    parties = {
+        main: Party(
+            merchant=shop.merchant if shop else None, name=typed_name, url=complaint.shop_url
+        )
+    }
+    if shop and shop.platform:
+        parties["platform"] = Party(merchant=shop.platform)
+    elif complaint.platform_name:
+        parties["platform"] = Party(name=complaint.platform_name)
+    return parties
+
+
+def respondent_parties(complaint: Complaint) -> tuple[dict[str, Party], bool]:
+    """The parties for the respondents step, by slot, and whether they come from a saved
+    proposal (otherwise they are guessed from the purchase step)."""
+    stored = list(complaint.respondents.select_related("merchant"))
+    if stored:
+        return _stored_parties(complaint, stored), True
+    return _guessed_parties(complaint), False

@@ -1,0 +1,355 @@
+"""Every change to complaints: drafts saved step by step, respondents, evidence, submission and
+the linking of named respondents by mediators."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.emails import send_templated_email
+from core.queue import enqueue_on_commit
+from core.uploads import EVIDENCE_TYPES, UploadRejected, check_upload
+
+from .models import RIGHT_FOR_CATEGORY, Complaint, EvidenceItem, Respondent
+from .respondents import Party, propose_respondents
+from .selectors import missing_steps
+from .steps import STEP_TITLES, STEPS
+
+# What each step may write: a step never touches another step's fields.
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "purchase": (
+        "purchase_mode",
+        "shop_url",
+        "shop_name",
+        "platform_name",
+        "agent_name",
+        "order_number",
+        "order_date",
+        "item_description",
+        "amount",
+        "currency",
+        "payment_method",
+    ),
+    "problem": ("category", "description"),
+    "remedy": ("remedy", "remedy_amount", "remedy_details"),
+    "respondents": (),
+    "evidence": (),
+    "review": (),
+}
+
+# A written statement longer than this is a document: it belongs in a file.
+MAX_STATEMENT_CHARS = 20_000
+
+
+class ComplaintAlreadySubmitted(Exception):
+    """The draft was submitted meanwhile (another tab, a double click): nothing is changed."""
+
+    def __init__(self, complaint: Complaint):
+        super().__init__(f"Complaint {complaint.pk} is already submitted")
+        self.complaint = complaint
+
+
+class ComplaintIncomplete(ValidationError):
+    """Submission was asked for while steps still lack what they require."""
+
+    def __init__(self, steps: list[str]):
+        super().__init__(
+            _("Some steps are not complete yet: %(steps)s.")
+            % {"steps": ", ".join(str(STEP_TITLES[step]) for step in steps)},
+            code="incomplete",
+        )
+        self.steps = steps
+
+
+def require_filer(user) -> None:
+    """Only consumers whose e-mail address is confirmed file complaints."""
+    if not (
+        getattr(user, "is_authenticated", False)
+        and user.role == user.Role.CONSUMER
+        and user.email_verified
+    ):
+        raise PermissionDenied(
+            _("Only consumer accounts with a confirmed e-mail address can file complaints.")
+        )
+
+
+def _locked_draft(complaint: Complaint, consumer) -> Complaint:
+    # The row lock serialises two tabs saving steps of one draft, and a save racing a submit.
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk, consumer=consumer)
+    if locked.status != Complaint.Status.DRAFT:
+        raise ComplaintAlreadySubmitted(locked)
+    return locked
+
+
+def _advance(complaint: Complaint, step: str) -> None:
+    """Move draft_step to the step after ``step`` unless the consumer already got further."""
+    following = STEPS[min(STEPS.index(step) + 1, len(STEPS) - 1)]
+    current = complaint.draft_step if complaint.draft_step in STEPS else STEPS[0]
+    if STEPS.index(following) > STEPS.index(current):
+        complaint.draft_step = following
+
+
+@transaction.atomic
+def complaint_start(*, consumer, public_id: uuid.UUID, data: Mapping) -> Complaint:
+    """Create the draft named by the form's token with its purchase step.
+
+    The token rendered into the first step's form is the draft's public_id, so posting that form
+    twice (a double click, a refresh) saves the same draft instead of creating a second one.
+    A token that names another consumer's complaint raises Complaint.DoesNotExist.
+    """
+    require_filer(consumer)
+    # get_or_create retries the read when a concurrent request inserted the same token first.
+    complaint, _created = Complaint.objects.get_or_create(
+        public_id=public_id, defaults={"consumer": consumer}
+    )
+    if complaint.consumer_id != consumer.pk:
+        raise Complaint.DoesNotExist
+    if complaint.status != Complaint.Status.DRAFT:
+        return complaint
+    return complaint_save_step(complaint=complaint, consumer=consumer, step="purchase", data=data)
+
+
+@transaction.atomic
+def complaint_save_step(*, complaint: Complaint, consumer, step: str, data: Mapping) -> Complaint:
+    """Save one step of a draft (only that step's fields) and remember where to continue."""
+    if step not in STEP_FIELDS:
+        raise ValueError(f"Unknown step {step!r}")
+    complaint = _locked_draft(complaint, consumer)
+    changed = {"draft_step", "updated_at"}
+    old_mode = complaint.purchase_mode
+    for field in STEP_FIELDS[step]:
+        if field in data:
+            setattr(complaint, field, data[field])
+            changed.add(field)
+    if step == "problem" and complaint.category:
+        complaint.right_at_stake = RIGHT_FOR_CATEGORY[complaint.category]
+        changed.add("right_at_stake")
+    _advance(complaint, step)
+    if step == "purchase" and old_mode and old_mode != complaint.purchase_mode:
+        # Who answers depends on how the consumer bought: the old proposal no longer holds.
+        complaint.respondents.all().delete()
+        if STEPS.index(complaint.draft_step) > STEPS.index("respondents"):
+            complaint.draft_step = "respondents"
+    complaint.save(update_fields=sorted(changed))
+    return complaint
+
+
+@transaction.atomic
+def complaint_set_respondents(
+    *, complaint: Complaint, consumer, seller: Party, agent: Party, platform: Party
+) -> list[Respondent]:
+    """Apply the respondent rule to the parties the consumer chose or named, and keep its
+    proposal as the draft's respondents (replacing the previous proposal)."""
+    complaint = _locked_draft(complaint, consumer)
+    if not complaint.purchase_mode:
+        raise ComplaintIncomplete(["purchase"])
+    proposed = propose_respondents(
+        purchase_mode=complaint.purchase_mode, seller=seller, agent=agent, platform=platform
+    )
+    complaint.respondents.all().delete()
+    respondents = Respondent.objects.bulk_create(
+        Respondent(
+            complaint=complaint,
+            role=p.role,
+            merchant=p.party.merchant,
+            # A named party is kept exactly as the consumer gave it, for a mediator to link.
+            named_name="" if p.party.merchant else p.party.name.strip(),
+            named_url="" if p.party.merchant else p.party.url.strip(),
+            reason=p.reason,
+            # The consumer chose the others; the platform is added by the rule alone.
+            added_by_rule=p.role == Respondent.Role.PLATFORM_OPERATOR,
+        )
+        for p in proposed
+    )
+    _advance(complaint, "respondents")
+    complaint.save(update_fields=["draft_step", "updated_at"])
+    return respondents
+
+
+def _lock_complaint(complaint: Complaint) -> Complaint:
+    # Serialises additions to one complaint so that two uploads cannot both pass the total limit.
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+@transaction.atomic
+def evidence_add_file(*, complaint: Complaint, upload, submitted_by) -> EvidenceItem:
+    """Check one uploaded file and add it to the complaint's evidence.
+
+    Raises UploadRejected (its message names the file and the reason) for a file that is empty,
+    too large, of a type not accepted (judged from its content), hostile in its name, or that
+    would take the complaint's evidence over its total limit. The caller has checked that
+    ``submitted_by`` may add evidence to this complaint.
+    """
+    checked = check_upload(
+        upload,
+        max_bytes=settings.REDRESS_EVIDENCE_MAX_FILE_BYTES,
+        allowed_types=EVIDENCE_TYPES,
+    )
+    complaint = _lock_complaint(complaint)
+    limit = settings.REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES
+    used = complaint.evidence.aggregate(total=Sum("size"))["total"] or 0
+    if used + checked.size > limit:
+        raise UploadRejected(
+            _("%(file)s was refused: the evidence of one complaint is limited to %(limit)s MB.")
+            % {"file": checked.label, "limit": f"{limit / 1_000_000:g}"},
+            code="upload_refused",
+        )
+    item = EvidenceItem(
+        complaint=complaint,
+        kind=EvidenceItem.Kind.FILE,
+        label=checked.label,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        metadata_removed=checked.metadata_removed,
+        submitted_by=submitted_by,
+    )
+    # The stored name is random (EvidenceItem's upload_to); the label is only shown.
+    item.file.save(checked.label, checked.content, save=False)
+    item.save()
+    return item
+
+
+def clean_statement(text: str) -> str:
+    """The statement as it will be stored and hashed; ValidationError when empty or too long."""
+    cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not cleaned:
+        raise ValidationError(_("Write the statement first."), code="empty")
+    if len(cleaned) > MAX_STATEMENT_CHARS:
+        raise ValidationError(
+            _("A statement has at most %(max)s characters; add longer texts as a file.")
+            % {"max": MAX_STATEMENT_CHARS},
+            code="too_long",
+        )
+    return cleaned
+
+
+@transaction.atomic
+def evidence_add_statement(*, complaint: Complaint, text: str, submitted_by) -> EvidenceItem:
+    """Add a written statement; its SHA-256 is that of its UTF-8 text as stored."""
+    cleaned = clean_statement(text)
+    complaint = _lock_complaint(complaint)
+    encoded = cleaned.encode("utf-8")
+    return EvidenceItem.objects.create(
+        complaint=complaint,
+        kind=EvidenceItem.Kind.STATEMENT,
+        text=cleaned,
+        size=len(encoded),
+        sha256=hashlib.sha256(encoded).hexdigest(),
+        submitted_by=submitted_by,
+    )
+
+
+@transaction.atomic
+def evidence_remove(*, complaint: Complaint, item_id: int, consumer) -> None:
+    """Remove an item from a draft's evidence. After submission nothing is ever removed:
+    raises ComplaintAlreadySubmitted."""
+    complaint = _locked_draft(complaint, consumer)
+    item = complaint.evidence.get(pk=item_id)
+    storage, name = item.file.storage, item.file.name
+    item.delete()
+    if name:
+        # The file goes only once the row is gone for good; a rollback keeps both.
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def reference_for(complaint_pk: int, when) -> str:
+    """RD-<year>-<6 digits>, derived from the primary key: unique with no counter to race on."""
+    return f"RD-{timezone.localtime(when).year}-{complaint_pk:06d}"
+
+
+def _language_code(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    candidate = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+    return candidate if candidate in codes else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def complaint_submit(
+    *, complaint: Complaint, consumer, consent: bool, language: str | None = None
+) -> Complaint:
+    """Submit a draft: give it its reference, tell the consumer, and ask ODR to open the case.
+
+    Idempotent: a complaint already submitted (refresh, double click, a second tab) is
+    returned as it is, with no second e-mail and no second case. ``language`` is the language
+    the complaint was written in (the page's language by default).
+    """
+    require_filer(consumer)
+    # Lock first: a second submit waits here and then sees the first one's result.
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk, consumer=consumer)
+    if complaint.status == Complaint.Status.SUBMITTED:
+        return complaint
+    if not consent:
+        raise ValidationError(
+            _("Please agree to share the complaint with the respondents and the mediators."),
+            code="consent",
+        )
+    missing = missing_steps(complaint)
+    if missing:
+        raise ComplaintIncomplete(missing)
+
+    now = timezone.now()
+    values = {
+        "status": Complaint.Status.SUBMITTED,
+        "reference": reference_for(complaint.pk, now),
+        "submitted_at": now,
+        "consent_at": now,
+        "right_at_stake": RIGHT_FOR_CATEGORY[complaint.category],
+        "language": _language_code(language),
+        "draft_step": "review",
+        "updated_at": now,
+    }
+    # The status condition makes the claim safe even where select_for_update is a no-op
+    # (SQLite): only one transaction turns this draft into a submitted complaint.
+    if not Complaint.objects.filter(pk=complaint.pk, status=Complaint.Status.DRAFT).update(
+        **values
+    ):
+        return Complaint.objects.get(pk=complaint.pk)
+    for field, value in values.items():
+        setattr(complaint, field, value)
+
+    with translation.override(consumer.preferred_language):
+        path = reverse("complaints:detail", kwargs={"public_id": complaint.public_id})
+    send_templated_email(
+        to=consumer.email,
+        template="complaints/email/submitted",
+        context={
+            "user_name": consumer.get_short_name(),
+            "reference": complaint.reference,
+            "item": complaint.item_description,
+            "path": path,
+        },
+        language=consumer.preferred_language,
+    )
+    enqueue_on_commit("odr.tasks.open_case", complaint.pk)
+    return complaint
+
+
+@transaction.atomic
+def respondent_link(*, respondent: Respondent, merchant, by) -> Respondent:
+    """Link a respondent (usually one the consumer could only name) to a directory merchant.
+
+    The name and link the consumer gave are kept beside the link, as given. Once linked, the
+    merchant's representatives see the complaint and its outcome counts in its credit.
+    """
+    respondent = (
+        Respondent.objects.select_for_update().select_related("complaint").get(pk=respondent.pk)
+    )
+    previous = respondent.merchant_id
+    respondent.merchant = merchant
+    respondent.linked_by = by
+    respondent.linked_at = timezone.now()
+    respondent.save(update_fields=["merchant", "linked_by", "linked_at"])
+    if respondent.complaint.status == Complaint.Status.SUBMITTED:
+        affected = sorted({merchant.pk} | ({previous} if previous else set()))
+        enqueue_on_commit("credit.tasks.recompute_merchants", affected)
+    return respondent
