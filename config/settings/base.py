@@ -263,3 +263,11 @@ LOGGING = {
 
 # --- Redress ------------------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Merchants ----------------------------------------------------------------------------
+# How long a verification of a merchant's disclosure stays valid before it must be renewed.
+REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365)
+CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
+    "task": "merchants.tasks.expire_verifications",
+    "schedule": timedelta(days=1),
+}
