@@ -160,23 +160,20 @@ def merchants_search(
 
 
 def merchant_for_public_page(public_id) -> Merchant:
-    """One merchant with everything its public page shows, in a fixed number of queries."""
+    """One merchant with its roles; its shops, links and history are paged separately."""
+    return _with_roles(Merchant.objects.all()).get(public_id=public_id)
+
+
+def merchant_shops(merchant: Merchant) -> QuerySet[Shop]:
+    return merchant.shops.select_related("platform").order_by("name", "pk")
+
+
+def merchant_links(merchant: Merchant) -> QuerySet[MerchantLink]:
+    """Links in both directions (agent -> supplier, seller -> carrier, seller -> platform)."""
     return (
-        _with_roles(Merchant.objects.all())
-        .prefetch_related(
-            Prefetch(
-                "shops", queryset=Shop.objects.select_related("platform").order_by("name", "pk")
-            ),
-            Prefetch(
-                "links_out",
-                queryset=MerchantLink.objects.select_related("target").order_by("kind", "pk"),
-            ),
-            Prefetch(
-                "links_in",
-                queryset=MerchantLink.objects.select_related("source").order_by("kind", "pk"),
-            ),
-        )
-        .get(public_id=public_id)
+        MerchantLink.objects.filter(Q(source=merchant) | Q(target=merchant))
+        .select_related("source", "target")
+        .order_by("kind", "source__legal_name", "target__legal_name", "pk")
     )
 
 

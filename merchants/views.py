@@ -22,10 +22,10 @@ HISTORY_PAGE_SIZE = 10
 DOCUMENTS_PAGE_SIZE = 20
 
 
-def _query_string(request) -> str:
-    """The current query without ``page``, for the pagination links."""
+def _query_string(request, param: str = "page") -> str:
+    """The current query without ``param``, for the pagination links."""
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return params.urlencode()
 
 
@@ -68,6 +68,12 @@ def merchant_detail(request, public_id):
     history = Paginator(selectors.disclosure_history(merchant), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    shops = Paginator(selectors.merchant_shops(merchant), PAGE_SIZE).get_page(
+        request.GET.get("shops_page")
+    )
+    links = Paginator(selectors.merchant_links(merchant), PAGE_SIZE).get_page(
+        request.GET.get("links_page")
+    )
     completeness = services.disclosure_completeness(services.identity_snapshot(merchant))
     return render(
         request,
@@ -82,6 +88,10 @@ def merchant_detail(request, public_id):
                 for version in history.object_list
             ],
             "query_string": _query_string(request),
+            "shops": shops,
+            "shops_query_string": _query_string(request, "shops_page"),
+            "links": links,
+            "links_query_string": _query_string(request, "links_page"),
         },
     )
 

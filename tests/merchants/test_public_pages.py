@@ -280,3 +280,20 @@ def test_the_search_form_has_labels_and_no_inline_script(client, yuegou):
     for field in ("id_q", "id_country", "id_role", "id_verification_state"):
         assert f'for="{field}"' in html
     assert "<script" not in html and "onclick" not in html
+
+
+def test_a_platform_with_many_sellers_pages_its_links(client, django_assert_max_num_queries):
+    platform = MerchantFactory(legal_name="Harbourline", roles=["platform"], country="GB")
+    for n in range(25):
+        seller = MerchantFactory(legal_name=f"Seller {n:02d}")
+        services.link_create(source_id=seller.pk, target_id=platform.pk, kind="seller_platform")
+
+    with django_assert_max_num_queries(12):
+        first = client.get(platform.get_absolute_url())
+    second = client.get(platform.get_absolute_url(), {"links_page": 2})
+
+    assert len(first.context["links"].object_list) == 20
+    assert "?links_page=2#links" in first.content.decode()
+    assert [link.source.legal_name for link in second.context["links"].object_list] == [
+        f"Seller {n}" for n in range(20, 25)
+    ]
