@@ -172,8 +172,46 @@ class ShopInline(_MerchantPermissionInline, admin.TabularInline):
     autocomplete_fields = ["platform"]
 
 
+class MerchantLinkInlineForm(forms.ModelForm):
+    """Checks a link as the service will, with the roles the merchant form is saving."""
+
+    class Meta:
+        model = MerchantLink
+        fields = ["kind", "target", "started_on", "ended_on", "note"]
+
+    def __init__(self, *args, source_roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source_roles = source_roles
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("target") or cleaned.get("DELETE"):
+            return cleaned
+        source = self.instance.source if self.instance.source_id else None
+        roles = self.source_roles
+        if roles is None:
+            roles = list(source.roles.values_list("role", flat=True)) if source else []
+        try:
+            services.clean_link(
+                source_id=source.pk if source else None,
+                source_name=source.display_name if source else _("This merchant"),
+                source_roles=set(roles),
+                target=cleaned["target"],
+                kind=cleaned.get("kind", ""),
+                started_on=cleaned.get("started_on"),
+                ended_on=cleaned.get("ended_on"),
+                note=cleaned.get("note", ""),
+                link_pk=self.instance.pk,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+
 class MerchantLinkInline(_MerchantPermissionInline, admin.TabularInline):
     model = MerchantLink
+    form = MerchantLinkInlineForm
     fk_name = "source"
     extra = 0
     fields = ["kind", "target", "started_on", "ended_on", "note"]
@@ -306,16 +344,12 @@ def _report(modeladmin, request, done_message: str | None, failures: list[str]):
         modeladmin.message_user(request, failure, messages.WARNING)
 
 
-class MerchantAdminForm(DisclosureForm):
-    pass
-
-
 @admin.register(Merchant)
 class MerchantAdmin(admin.ModelAdmin):
-    form = MerchantAdminForm
+    form = DisclosureForm
     list_display = [
-        "__str__",
         "legal_name",
+        "legal_name_latin",
         "country",
         "roles_display",
         "verification_state",
@@ -388,6 +422,13 @@ class MerchantAdmin(admin.ModelAdmin):
     actions = ["verify_selected", "reject_selected", "expire_selected"]
     list_per_page = 50
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, MerchantLinkInline) and request.method == "POST":
+            # Links are checked against the roles being saved with them, not the stored ones.
+            kwargs["form_kwargs"] = {"source_roles": request.POST.getlist("roles")}
+        return kwargs
+
     def get_queryset(self, request):
         return selectors.merchants_with_duplicate_flag(
             super().get_queryset(request).prefetch_related("roles")
@@ -396,6 +437,8 @@ class MerchantAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Names match folded (any script, any width, any case); a registration number or a
         shop link pasted as it was found matches too."""
+        if not search_term.strip():
+            return super().get_search_results(request, queryset, search_term)
         results, may_have_duplicates = super().get_search_results(
             request, queryset, fold_for_search(search_term)
         )

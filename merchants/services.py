@@ -184,7 +184,8 @@ def identity_snapshot(merchant: Merchant) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field in IDENTITY_FIELDS:
         if field == "roles":
-            values[field] = sorted(merchant.roles.values_list("role", flat=True))
+            # .all() uses the roles a page prefetched; a locked row in a service has none.
+            values[field] = sorted(assignment.role for assignment in merchant.roles.all())
         elif field == "country":
             values[field] = merchant.country.code or ""
         elif field == "date_established":
@@ -194,9 +195,7 @@ def identity_snapshot(merchant: Merchant) -> dict[str, Any]:
             values[field] = list(merchant.trade_names or [])
         else:
             value = getattr(merchant, field)
-            values[field] = (
-                value if value is not None else ("" if field != "annual_order_volume" else None)
-            )
+            values[field] = "" if value is None and field != "annual_order_volume" else value
     return values
 
 
@@ -951,9 +950,11 @@ _LINK_TARGET_ROLE = {
 _AGENT_ROLES = {MerchantRole.AGENT_SPOT, MerchantRole.AGENT_NON_SPOT}
 
 
-def _clean_link(
+def clean_link(
     *,
-    source: Merchant,
+    source_id: int | None,
+    source_name: str,
+    source_roles: set[str],
     target: Merchant,
     kind: str,
     started_on: dt.date | None,
@@ -961,10 +962,12 @@ def _clean_link(
     note: str,
     link_pk: int | None,
 ) -> str:
+    """Check a link before it is saved; the clean note back, or field errors. ``source_roles``
+    are the source's roles as they will be (the admin saves roles and links in one go)."""
     errors: dict[str, str] = {}
     if kind not in MerchantLink.Kind.values:
         errors["kind"] = _("Choose the kind of link.")
-    if source.pk == target.pk:
+    if source_id is not None and source_id == target.pk:
         errors["target"] = _("A merchant cannot be linked to itself.")
     elif kind in _LINK_TARGET_ROLE:
         target_roles = set(target.roles.values_list("role", flat=True))
@@ -973,12 +976,8 @@ def _clean_link(
                 "name": target.display_name,
                 "role": ", ".join(str(MerchantRole(r).label) for r in _LINK_TARGET_ROLE[kind]),
             }
-        if kind == MerchantLink.Kind.AGENT_SUPPLIER and not (
-            set(source.roles.values_list("role", flat=True)) & _AGENT_ROLES
-        ):
-            errors["source"] = _("%(name)s is not a purchasing agent.") % {
-                "name": source.display_name
-            }
+        if kind == MerchantLink.Kind.AGENT_SUPPLIER and not set(source_roles) & _AGENT_ROLES:
+            errors["source"] = _("%(name)s is not a purchasing agent.") % {"name": source_name}
     if started_on and ended_on and ended_on < started_on:
         errors["ended_on"] = _("The end date is before the start date.")
     note = (note or "").strip()
@@ -989,8 +988,9 @@ def _clean_link(
         }
     if (
         not errors
+        and source_id is not None
         and MerchantLink.objects.filter(
-            source=source, target=target, kind=kind, started_on=started_on
+            source_id=source_id, target=target, kind=kind, started_on=started_on
         )
         .exclude(pk=link_pk)
         .exists()
@@ -999,6 +999,16 @@ def _clean_link(
     if errors:
         raise ValidationError(errors)
     return note
+
+
+def _clean_link(*, source: Merchant, link_pk: int | None, **fields) -> str:
+    return clean_link(
+        source_id=source.pk,
+        source_name=source.display_name,
+        source_roles=set(source.roles.values_list("role", flat=True)),
+        link_pk=link_pk,
+        **fields,
+    )
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from merchants import services
-from merchants.models import DisclosureVersion, Merchant, MerchantRepresentative, Shop
+from merchants.models import DisclosureVersion, Merchant, MerchantLink, MerchantRepresentative, Shop
 from tests.factories import MerchantFactory, ShopFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -434,3 +434,43 @@ def test_expiring_filter_ignores_what_already_expired(staff_client, mediator):
     )
 
     assert list(staff_client.get(CHANGELIST, {"expiring": "30"}).context["cl"].queryset) == []
+
+
+def test_a_link_to_a_merchant_without_the_role_is_a_field_error(staff_client, merchant):
+    not_a_carrier = MerchantFactory(roles=["supplier"])
+    url = reverse("admin:merchants_merchant_change", args=[merchant.pk])
+    data = _form(staff_client, url)
+    data.update(
+        {
+            "links_out-TOTAL_FORMS": "1",
+            "links_out-0-kind": "seller_carrier",
+            "links_out-0-target": str(not_a_carrier.pk),
+            "links_out-0-started_on": "2024-01-01",
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "does not have the role this link needs" in response.content.decode()
+    assert not MerchantLink.objects.exists()
+
+
+def test_roles_and_the_links_they_allow_are_saved_together(staff_client, merchant):
+    supplier = MerchantFactory(roles=["supplier"])
+    url = reverse("admin:merchants_merchant_change", args=[merchant.pk])
+    data = _form(staff_client, url)
+    data.update(
+        {
+            "roles": ["agent_non_spot"],
+            "links_out-TOTAL_FORMS": "1",
+            "links_out-0-kind": "agent_supplier",
+            "links_out-0-target": str(supplier.pk),
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 302
+    assert MerchantLink.objects.get().target == supplier
+    assert merchant.versions.first().changes == {"roles": [["supplier"], ["agent_non_spot"]]}
