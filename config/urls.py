@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
+    path("merchants/", include("merchants.urls")),
     prefix_default_language=False,
 )
 

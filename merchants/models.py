@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -82,6 +84,8 @@ class Merchant(models.Model):
         editable=False,
     )
     verification_note = models.TextField(_("verification note"), blank=True, editable=False)
+    # The disclosure version staff checked: a later change to the legal identity needs a new check.
+    verified_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -97,6 +101,9 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         return self.legal_name_latin or self.legal_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("merchants:detail", kwargs={"public_id": self.public_id})
 
     @property
     def display_name(self) -> str:
@@ -152,6 +159,11 @@ class Shop(models.Model):
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["name", "pk"]
+        constraints = [
+            # The same storefront twice on one merchant is a double submission. On two merchants
+            # it is allowed but flagged to staff as a likely duplicate merchant.
+            models.UniqueConstraint(fields=["merchant", "url_normalized"], name="shop_url_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -258,9 +270,43 @@ class DisclosureProposal(models.Model):
         verbose_name_plural = _("disclosure proposals")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "created_at"])]
+        constraints = [
+            # Staff review one proposal at a time per merchant; a second one would race the first.
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=models.Q(state="pending"),
+                name="one_pending_proposal_per_merchant",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.merchant} proposal {self.pk}"
+
+
+class VerificationEvent(models.Model):
+    """One change of a merchant's verification state: who, when, from, to, why. Append-only."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="verification_events"
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=VerificationState)
+    to_state = models.CharField(_("to"), max_length=20, choices=VerificationState)
+    # None when the system acted (the daily expiry sweep).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    expires_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    disclosure_version = models.PositiveIntegerField(_("disclosure version"))
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verification event")
+        verbose_name_plural = _("verification events")
+        ordering = ["merchant", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.from_state} -> {self.to_state}"
 
 
 def _document_path(instance: VerificationDocument, filename: str) -> str:

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
+from django.utils.translation import gettext as _
+
 # Query parameters that only track where a click came from; two links that differ only by these
 # point at the same shop or product.
 TRACKING_PARAMS = frozenset(
@@ -41,9 +43,68 @@ TRACKING_PARAMS = frozenset(
         "aff_trace_key",
         "algo_pvid",
         "algo_exp_id",
+        # Taobao / Tmall share links
+        "ut_sk",
+        "un",
+        "un_site",
+        "sp_abtk",
+        "tbsocialpopkey",
+        "suid",
+        "wxsign",
+        "bxsign",
+        "cpp",
+        "shareurl",
+        "short_name",
+        "sourcetype",
+        "ttid",
+        "union_lens",
+        "xxc",
+        # JD union links
+        "cu",
+        "jd_pop",
+        "ad_od",
+        "pps",
+        "wxa_abtest",
+        # Amazon search context and affiliate tags
+        "crid",
+        "qid",
+        "sr",
+        "sprefix",
+        "keywords",
+        "linkcode",
+        "linkid",
+        "ascsubtag",
+        # eBay
+        "_trkparms",
+        "_trksid",
+        "hash",
+        "amdata",
+        "mkcid",
+        "mkrid",
+        "mkevt",
+        "campid",
+        "toolid",
+        "customid",
     }
 )
-TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
+TRACKING_PREFIXES = (
+    "utm_",
+    "pk_",
+    "mtm_",
+    "hmsr",
+    "hmpl",
+    "hmcu",
+    "hmkw",
+    "hmci",
+    "pd_rd_",
+    "pf_rd_",
+)
+# Amazon appends its click tracking as a last path segment: /dp/B0.../ref=sr_1_3
+_TRACKING_SEGMENT = re.compile(r"/ref=[^/]*$")
+# A site's front page is the same page with or without its file name.
+_INDEX_PAGE = re.compile(r"/index\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
+# Chinese input methods type the ideographic full stop where a dot belongs.
+_IDEOGRAPHIC_DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
 _HOST_PREFIXES = ("www.", "m.", "mobile.")
 _ALLOWED_SCHEMES = {"http", "https", ""}
 
@@ -60,32 +121,38 @@ def _is_tracking(name: str) -> bool:
 def normalize_shop_url(raw: str) -> str:
     """Reduce a shop or product link to ``host/path?query`` for matching.
 
-    Drops the scheme, ``www.``/``m.`` prefixes, the default port, the fragment, tracking
-    parameters and a trailing slash; lowercases the host (IDN hosts become punycode); sorts the
-    remaining query parameters. The path keeps its case: many shops' paths are case-sensitive.
+    Drops the scheme, user info, ``www.``/``m.`` prefixes, the default port, the fragment,
+    tracking parameters (and Amazon's ``/ref=`` segment), an ``index.html`` file name and a
+    trailing slash; lowercases the host (IDN hosts become punycode); sorts the remaining query
+    parameters. The path keeps its case: many shops' paths are case-sensitive.
     Raises InvalidURL when the text is not a web address.
     """
+    # NFKC turns full-width letters, digits and punctuation (as typed by CJK input methods)
+    # into ASCII.
     text = unicodedata.normalize("NFKC", raw or "").strip().strip("<>\"'")
     if not text or any(ch.isspace() for ch in text):
-        raise InvalidURL("Enter a web address such as https://shop.example.com/item/123.")
+        raise InvalidURL(_("Enter a web address such as https://shop.example.com/item/123."))
     if "://" not in text:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)", text):
+            # javascript:, mailto:, data: ... — a scheme, but not a web address.
+            raise InvalidURL(_("Only http and https web addresses can be matched."))
         text = "https://" + text.lstrip("/")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise InvalidURL("This web address is malformed.") from exc
+        raise InvalidURL(_("This web address is malformed.")) from exc
     if parts.scheme.lower() not in _ALLOWED_SCHEMES:
-        raise InvalidURL("Only http and https web addresses can be matched.")
-    host = (parts.hostname or "").rstrip(".")
+        raise InvalidURL(_("Only http and https web addresses can be matched."))
+    host = (parts.hostname or "").translate(_IDEOGRAPHIC_DOTS).rstrip(".")
     if not host or "." not in host:
-        raise InvalidURL("The web address has no valid host name.")
+        raise InvalidURL(_("The web address has no valid host name."))
     try:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
-        raise InvalidURL("The host name is not valid.") from exc
-    if not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith(("-", ".")):
-        raise InvalidURL("The host name is not valid.")
+        raise InvalidURL(_("The host name is not valid.")) from exc
+    if not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith(("-", ".")) or ".." in host:
+        raise InvalidURL(_("The host name is not valid."))
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix) :]
@@ -94,7 +161,7 @@ def normalize_shop_url(raw: str) -> str:
         host = f"{host}:{port}"
     # One spelling for the path: %E5%BA%97 and 店 are the same character.
     path = quote(unquote(re.sub(r"/{2,}", "/", parts.path or "")), safe="/:@!$&'()*+,;=-._~")
-    path = path.rstrip("/")
+    path = _INDEX_PAGE.sub("", _TRACKING_SEGMENT.sub("", path.rstrip("/"))).rstrip("/")
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=False) if not _is_tracking(k)
     ]
@@ -111,18 +178,26 @@ class InvalidRegistrationNumber(ValueError):
 def normalize_registration_number(raw: str) -> str:
     """Uppercase, with spaces, dashes, dots and slashes removed (全角 digits become ASCII).
 
-    ``91310000-MA1FL 1234x`` and ``91310000MA1FL1234X`` are the same number. Raises
-    InvalidRegistrationNumber for characters outside letters and digits (after removing those
-    separators) or for an empty result.
+    ``91310000-MA1FL 1234x`` and ``91310000MA1FL1234X`` are the same number. Invisible
+    characters that come with copying from a web page (zero-width spaces, direction marks) are
+    dropped too. Raises InvalidRegistrationNumber for any other character outside letters and
+    digits or for an empty result.
     """
     text = unicodedata.normalize("NFKC", raw or "").upper()
-    text = re.sub("[\\s\\-\u2010\u2011\u2012\u2013\u2014./_]+", "", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = re.sub("[\\s\\-\u2010\u2011\u2012\u2013\u2014\u2212./_]+", "", text)
     if not text:
-        raise InvalidRegistrationNumber("Enter the registration number.")
+        raise InvalidRegistrationNumber(_("Enter the registration number."))
     if not re.fullmatch(r"[0-9A-Z]+", text):
         raise InvalidRegistrationNumber(
-            "A registration number has only letters and digits (spaces and dashes are ignored)."
+            _("A registration number has only letters and digits (spaces and dashes are ignored).")
         )
     if len(text) > 64:
-        raise InvalidRegistrationNumber("A registration number has at most 64 characters.")
+        raise InvalidRegistrationNumber(_("A registration number has at most 64 characters."))
     return text
+
+
+def fold_for_search(text: str) -> str:
+    """One spelling of a name for partial search in any script: full-width forms become ASCII,
+    case is folded (Straße = STRASSE), runs of spaces become one."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())

@@ -317,3 +317,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
 REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
 REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000)
+
+# --- Merchants ----------------------------------------------------------------------------
+# How long a verification of a merchant's disclosure stays valid before it must be renewed.
+REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365)
+CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
+    "task": "merchants.tasks.expire_verifications",
+    "schedule": timedelta(days=1),
+}

@@ -1,0 +1,40 @@
+"""Fixtures of the merchant tests: an API client, representatives, platforms, PDF bytes."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import MerchantFactory, MerchantRepresentativeFactory
+
+# The smallest file check_upload reads as a PDF.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@pytest.fixture
+def api_client():
+    """The API as a platform calls it. When API keys arrive, authenticate here, in one line."""
+    return APIClient()
+
+
+@pytest.fixture
+def merchant(db):
+    return MerchantFactory()
+
+
+@pytest.fixture
+def representative(merchant):
+    """A merchant representative account linked to ``merchant``."""
+    return MerchantRepresentativeFactory(merchant=merchant).user
+
+
+@pytest.fixture
+def platform(db):
+    return MerchantFactory(
+        legal_name="Harbourline Marketplace Ltd.", country="GB", roles=["platform"]
+    )
+
+
+@pytest.fixture
+def pdf_bytes():
+    return PDF_BYTES

@@ -1,0 +1,173 @@
+"""Shop links and registration numbers as consumers and merchants really paste them."""
+# ruff: noqa: RUF001 - full-width and ideographic characters are the point of these tests
+
+from __future__ import annotations
+
+import pytest
+
+from merchants.normalize import (
+    InvalidRegistrationNumber,
+    InvalidURL,
+    fold_for_search,
+    normalize_registration_number,
+    normalize_shop_url,
+)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "normalized"),
+    [
+        # Taobao: spm and share tracking dropped, the item id kept
+        (
+            "https://item.taobao.com/item.htm?spm=a21n57.1.0.0.4c5a523c&id=678901234567"
+            "&ns=1&abbucket=7&ali_trackid=2:mm_12345_0_0",
+            "item.taobao.com/item.htm?id=678901234567&ns=1",
+        ),
+        # a Taobao shop front page shared from the app
+        (
+            "https://shop57321.taobao.com/index.htm?spm=2013.1.w5002-2.1&ut_sk=1.X_21646297"
+            "&sourceType=shop&suid=ABC&un=xyz&share_crt_v=1&sp_tk=5L2g5aW9",
+            "shop57321.taobao.com",
+        ),
+        # Tmall: the SKU stays (it is the product variant), tracking goes
+        (
+            "https://detail.tmall.com/item.htm?spm=a220m.1000858.1000725.1.2d1b&id=5555"
+            "&skuId=4321&user_id=88&cat_id=2&ali_refid=a3_430583_1006:1",
+            "detail.tmall.com/item.htm?cat_id=2&id=5555&skuId=4321&user_id=88",
+        ),
+        # JD union link with utm parameters
+        (
+            "https://item.jd.com/100012043978.html?cu=true&utm_source=kong&utm_medium=jingfen"
+            "&utm_campaign=t_1000&utm_term=abc&jd_pop=1",
+            "item.jd.com/100012043978.html",
+        ),
+        # JD on the phone
+        (
+            "https://item.m.jd.com/product/100012043978.html?pps=seckill.1",
+            "item.m.jd.com/product/100012043978.html",
+        ),
+        # Amazon: search context, the ref path segment and pd_rd_/pf_rd_ tracking
+        (
+            "https://www.amazon.com/Example-Kettle/dp/B08N5WRWNW/ref=sr_1_3?crid=2M096C61O4MLT"
+            "&keywords=kettle&qid=1697000000&sprefix=kett%2Caps%2C300&sr=8-3&th=1",
+            "amazon.com/Example-Kettle/dp/B08N5WRWNW?th=1",
+        ),
+        (
+            "https://www.amazon.co.uk/sp?ie=UTF8&seller=A1B2C3D4E5&pd_rd_w=Xy&pf_rd_p=1&ref_=dp_merchant_link",
+            "amazon.co.uk/sp?ie=UTF8&seller=A1B2C3D4E5",
+        ),
+        # eBay item with its tracking soup
+        (
+            "https://www.ebay.com/itm/314159265358?_trkparms=amclksrc%3DITM%26aid%3D1110006"
+            "&_trksid=p2047675.c100005.m1851&hash=item4924&amdata=enc%3AAQ&mkcid=1&campid=533",
+            "ebay.com/itm/314159265358",
+        ),
+        ("HTTPS://WWW.EBAY.COM/str/examplestore/", "ebay.com/str/examplestore"),
+        # scheme, www., host case, default port, fragment, double and trailing slashes
+        ("http://WWW.Shop.Example.com:80//store//abc/#reviews", "shop.example.com/store/abc"),
+        ("https://shop.example.com:443/store/abc", "shop.example.com/store/abc"),
+        ("shop.example.com/store/abc/", "shop.example.com/store/abc"),
+        ("//shop.example.com/store/abc", "shop.example.com/store/abc"),
+        # a non-default port is part of the address
+        ("http://shop.example.com:8080/a", "shop.example.com:8080/a"),
+        # credentials in a link are never kept
+        ("https://user:secret@shop.example.com/a", "shop.example.com/a"),
+        # the path keeps its case; percent-escapes and characters are one spelling
+        ("https://shop.example.com/Store/ABC", "shop.example.com/Store/ABC"),
+        ("https://shop.example.com/%e5%ba%97", "shop.example.com/%E5%BA%97"),
+        ("https://shop.example.com/店", "shop.example.com/%E5%BA%97"),
+        # full-width characters typed with a CJK input method
+        (
+            "ｈｔｔｐｓ：／／ＷＷＷ．ＳＨＯＰ．ＥＸＡＭＰＬＥ．ＣＯＭ／ｓｔｏｒｅ／",
+            "shop.example.com/store",
+        ),
+        ("https://shop。example。com/store", "shop.example.com/store"),
+        # IDN hosts become punycode, whichever way they were written
+        ("https://店铺.例子.测试/路径/", "xn--hxtq42j.xn--fsqu00a.xn--0zwm56d/%E8%B7%AF%E5%BE%84"),
+        (
+            "https://xn--hxtq42j.xn--fsqu00a.xn--0zwm56d/路径",
+            "xn--hxtq42j.xn--fsqu00a.xn--0zwm56d/%E8%B7%AF%E5%BE%84",
+        ),
+        ("https://bücher.example/laden", "xn--bcher-kva.example/laden"),
+        # quotes and angle brackets from chat apps, surrounding spaces
+        ("  <https://shop.example.com/a?utm_source=wechat>  ", "shop.example.com/a"),
+        ("'https://m.shop.example.com/a'", "shop.example.com/a"),
+        # remaining parameters are sorted, so their order does not matter
+        ("https://shop.example.com/a?b=2&a=1", "shop.example.com/a?a=1&b=2"),
+        ("https://shop.example.com/index.html", "shop.example.com"),
+    ],
+)
+def test_messy_links_normalise_to_one_spelling(pasted, normalized):
+    assert normalize_shop_url(pasted) == normalized
+
+
+def test_the_same_shop_pasted_five_ways_is_one_address():
+    spellings = [
+        "https://www.harbourline.example/store/nordlicht",
+        "HTTP://WWW.HARBOURLINE.EXAMPLE/store/nordlicht/",
+        "harbourline.example/store/nordlicht?utm_source=newsletter&utm_medium=email",
+        "https://m.harbourline.example/store/nordlicht/#top",
+        "ｈａｒｂｏｕｒｌｉｎｅ．ｅｘａｍｐｌｅ/store/nordlicht?fbclid=IwAR0",
+    ]
+    assert {normalize_shop_url(s) for s in spellings} == {"harbourline.example/store/nordlicht"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "not a link",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "mailto:shop@example.com",
+        "ftp://files.example.com/x",
+        "https://",
+        "https://localhost/x",
+        "https://exa mple.com/",
+        "https://-bad-.example/",
+        "https://a..b.example/",
+        "https://shop.example.com:99999/",
+        "https://exa_mple.com/",
+    ],
+)
+def test_what_is_not_a_web_address_is_refused_with_a_reason(text):
+    with pytest.raises(InvalidURL) as raised:
+        normalize_shop_url(text)
+    assert str(raised.value)  # a message a person can read
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalized"),
+    [
+        ("91310000-MA1FL 1234x", "91310000MA1FL1234X"),
+        ("９１３１００００ＭＡ１ＦＬ１２３４Ｘ", "91310000MA1FL1234X"),  # full-width
+        ("9131 0000 MA1F L123 4X", "91310000MA1FL1234X"),
+        ("\u200b91310000MA1FL1234X\u200e", "91310000MA1FL1234X"),  # zero-width space, LRM
+        ("91310000\u00a0MA1FL1234X", "91310000MA1FL1234X"),  # no-break space
+        ("91310000\u3000MA1FL1234X", "91310000MA1FL1234X"),  # ideographic space
+        ("91310000—MA1FL–1234X", "91310000MA1FL1234X"),  # em and en dash
+        ("HRB 123456", "HRB123456"),
+        ("hrb-123456", "HRB123456"),
+        ("0100-01-123456", "010001123456"),
+        ("12.345.678/0001-90", "12345678000190"),  # a Brazilian CNPJ with its punctuation
+        ("SC_123456", "SC123456"),
+    ],
+)
+def test_registration_numbers_ignore_spaces_dashes_and_case(typed, normalized):
+    assert normalize_registration_number(typed) == normalized
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "  - . ", "HRB#123456", "No: 123", "（91310000）", "ÄBC123", "123*456", "1" * 65],
+)
+def test_registration_numbers_with_stray_characters_are_refused(typed):
+    with pytest.raises(InvalidRegistrationNumber):
+        normalize_registration_number(typed)
+
+
+def test_names_fold_for_search_in_any_script():
+    assert fold_for_search("  Straße   GmbH ") == "strasse gmbh"
+    assert fold_for_search("ＡＢＣ　商店") == "abc 商店"
+    assert fold_for_search("杭州悦购") == "杭州悦购"
