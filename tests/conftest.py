@@ -77,3 +77,26 @@ def mediator(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True, role="mediator")
+
+
+@pytest.fixture
+def platform_client(db):
+    from .factories import PlatformClientFactory
+
+    return PlatformClientFactory()
+
+
+@pytest.fixture
+def platform_api_client(platform_client):
+    """A DRF test client that sends a fresh API key of a platform client with every request;
+    the key is ``client.api_key`` and its secret ``client.api_secret``."""
+    from rest_framework.test import APIClient
+
+    from credit.services import api_key_create
+
+    api_key, secret = api_key_create(client=platform_client, name="test key", created_by=None)
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=secret)
+    client.api_key = api_key
+    client.api_secret = secret
+    return client
