@@ -148,6 +148,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     fields = ("client", "url", "active", "secret", "created_at")
     readonly_fields = ("secret", "created_at")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # a URL typed without scheme is an https one
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):

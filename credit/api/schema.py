@@ -21,6 +21,9 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "credit.api.authentication.ApiKeyAuthentication"
     name = ["ApiKeyHeader", "ApiKeyAuthorization"]
 
+    def get_security_requirement(self, auto_schema):
+        return [{name: []} for name in self.name]  # either header, not both
+
     def get_security_definition(self, auto_schema):
         return [
             {
@@ -105,7 +108,7 @@ _FACTORS_EXAMPLE = [
 
 _CREDIT_EXAMPLE = {
     "rated": True,
-    "score": 846,
+    "score": 856,
     "grade": "A",
     "method_version": "1",
     "computed_at": "2026-11-20T02:30:00Z",
@@ -236,45 +239,23 @@ MERCHANT_CREDIT_HISTORY = {
     },
     "examples": [
         OpenApiExample(
-            "two snapshots",
+            "a snapshot",
+            # drf-spectacular wraps a list endpoint's example in the pagination envelope.
             value={
-                "count": 2,
-                "next": None,
-                "previous": None,
-                "results": [
-                    {
-                        "score": 846,
-                        "grade": "A",
-                        "method_version": "1",
-                        "computed_at": "2026-11-20T02:30:00Z",
-                        "current": True,
-                        "case_count": 10,
-                        "effective_sample": 8.2,
-                        "factors": {
-                            "responsiveness": 0.8462,
-                            "resolution": 0.7796,
-                            "fulfilment": 0.91,
-                            "complaint_rate": None,
-                            "disclosure": 1.0,
-                        },
-                    },
-                    {
-                        "score": None,
-                        "grade": "NR",
-                        "method_version": "1",
-                        "computed_at": "2026-03-02T02:30:00Z",
-                        "current": False,
-                        "case_count": 1,
-                        "effective_sample": 1.0,
-                        "factors": {
-                            "responsiveness": 0.8125,
-                            "resolution": 0.7375,
-                            "fulfilment": 0.85,
-                            "complaint_rate": None,
-                            "disclosure": 1.0,
-                        },
-                    },
-                ],
+                "score": 856,
+                "grade": "A",
+                "method_version": "1",
+                "computed_at": "2026-11-20T02:30:00Z",
+                "current": True,
+                "case_count": 10,
+                "effective_sample": 8.2,
+                "factors": {
+                    "responsiveness": 0.8462,
+                    "resolution": 0.7796,
+                    "fulfilment": 0.91,
+                    "complaint_rate": None,
+                    "disclosure": 1.0,
+                },
             },
             response_only=True,
         )
@@ -353,7 +334,7 @@ BULK_LOOKUP = {
             BulkLookupResultSerializer,
             examples=[
                 OpenApiExample(
-                    "one found, one unknown",
+                    "one found and one unknown",
                     value={
                         "results": [{"merchant": _MERCHANT_EXAMPLE, "credit": _CREDIT_EXAMPLE}],
                         "not_found": ["0b8f2f0e-5a7c-4c1b-8d0e-6f1a2b3c4d5e"],

@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,7 +70,16 @@ def conditional(request, *, version: str, last_modified: datetime | None, render
     return response
 
 
-class MerchantCreditView(APIView):
+class LanguageMixin:
+    """Pages take their language from the URL prefix; the API has none, so without this every
+    answer would be in the default language. Platforms choose with Accept-Language."""
+
+    def initial(self, request, *args, **kwargs):
+        translation.activate(translation.get_language_from_request(request._request))
+        super().initial(request, *args, **kwargs)
+
+
+class MerchantCreditView(LanguageMixin, APIView):
     @extend_schema(**schema.MERCHANT_CREDIT)
     def get(self, request, public_id):
         reject_unknown_parameters(request, set())
@@ -86,7 +97,7 @@ class MerchantCreditView(APIView):
         )
 
 
-class MerchantCreditHistoryView(ListAPIView):
+class MerchantCreditHistoryView(LanguageMixin, ListAPIView):
     serializer_class = HistoryEntrySerializer
     pagination_class = HistoryPagination
     filter_backends: list = []
@@ -119,7 +130,7 @@ def _lookup_version(merchant: Merchant, payload: dict) -> str:
     return f"lookup:{merchant.pk}:{updated}:{roles}:{payload['snapshot_id']}"
 
 
-class LookupView(APIView):
+class LookupView(LanguageMixin, APIView):
     @extend_schema(**schema.LOOKUP)
     def get(self, request):
         reject_unknown_parameters(request, {"shop_url", "country", "registration_number"})
@@ -148,7 +159,9 @@ class LookupView(APIView):
         )
 
 
-class BulkLookupView(APIView):
+class BulkLookupView(LanguageMixin, APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(**schema.BULK_LOOKUP)
     def post(self, request):
         reject_unknown_parameters(request, set())
