@@ -1,8 +1,7 @@
-"""The current credit of each merchant in the Django cache (Redis when REDIS_URL is set).
+"""The current credit of each merchant in the Django cache (Redis when REDIS_URL is set)."""
 
-Entries are plain dicts built from the current snapshot; recomputation deletes the entries of
-the merchants it changed, after commit. A cache outage slows reads down, it never fails them.
-"""
+# Entries are plain dicts built from the current snapshot; recomputation deletes the entries of
+# the merchants it changed, after commit. A cache outage slows reads down, it never fails them.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Demo data: an API key with a known secret for the demo platform client, and credit for
-every demo merchant (a full recomputation)."""
+"""Demo data: a known API key for the demo platform client, and every merchant's credit."""
 
 from __future__ import annotations
 

@@ -1,12 +1,11 @@
-"""The credit method, version METHOD_VERSION: factors, decay, shrinkage, score and grade.
+"""The credit method (factors, decay, shrinkage, score, grade): its numbers and its rules."""
 
-docs/credit.md explains the same rules in words; change both together and bump METHOD_VERSION
-whenever a number or a rule below changes, so every snapshot says which rules produced it.
-
-This module is pure: it turns one merchant's aggregated inputs (``MerchantInputs``, filled by
-``credit.selectors.credit_inputs`` in one set-based query) into a ``Rating``. The tables it
-holds (outcomes that count, severity, amount bands) are also what that query is built from.
-"""
+# docs/credit.md explains the same rules in words; change both together and bump METHOD_VERSION
+# whenever a number or a rule below changes, so every snapshot says which rules produced it.
+#
+# This module is pure: it turns one merchant's aggregated inputs (MerchantInputs, filled by
+# credit.selectors.credit_inputs in one set-based query) into a Rating. The tables it holds
+# (outcomes that count, severity, amount bands) are also what that query is built from.
 
 from __future__ import annotations
 

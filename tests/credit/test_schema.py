@@ -53,3 +53,11 @@ def test_swagger_ui_is_served_from_our_own_static_files(client):
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
+
+
+def test_the_home_page_points_platforms_to_the_api_documentation(client):
+    english = client.get("/").content.decode()
+    chinese = client.get("/zh-hans/").content.decode()
+
+    assert 'href="/api/docs/"' in english
+    assert "API 文档" in chinese
