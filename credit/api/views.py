@@ -42,10 +42,8 @@ def reject_unknown_parameters(request, allowed: set[str]) -> None:
         raise exceptions.ValidationError({name: [_("Unknown parameter.")] for name in unknown})
 
 
-def merchant_or_404(public_id, queryset=None) -> Merchant:
-    merchant = (
-        (queryset or Merchant.objects.only("pk", "public_id")).filter(public_id=public_id).first()
-    )
+def merchant_or_404(public_id) -> Merchant:
+    merchant = Merchant.objects.only("pk", "public_id").filter(public_id=public_id).first()
     if merchant is None:
         raise exceptions.NotFound(_("No merchant has this id."))
     return merchant

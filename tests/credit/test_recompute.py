@@ -191,3 +191,12 @@ def test_management_command_rejects_an_unknown_merchant():
         call_command("recompute_credit", "3f1c2b7e-8a4d-4d1e-9b6a-2f5c7d9e0a11")
     with pytest.raises(CommandError, match="UUID"):
         call_command("recompute_credit", "not-a-uuid")
+
+
+def test_the_nightly_recomputation_is_scheduled(settings):
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["credit-recompute-all"]
+
+    assert entry["task"] in app.tasks
+    assert entry["task"] == tasks.recompute_all.name
