@@ -1,12 +1,16 @@
 """Version 1 of the REST API; each app adds its routes here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core.api import HealthView
+from credit.api.views import ApiNotFoundView
 
 app_name = "api"
 
 urlpatterns = [
     path("health/", HealthView.as_view(), name="health"),
     path("", include("merchants.api.urls")),
+    path("", include("credit.api.urls")),
+    # Keep last: any other address under /api/v1/ answers a 404 in the API's error shape.
+    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
 ]

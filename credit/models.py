@@ -1,1 +1,181 @@
-"""Credit snapshots, API keys and webhooks."""
+"""Credit snapshots (score, grade, factors, history), platform API keys and webhooks."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from merchants.models import Merchant
+
+
+class Grade(models.TextChoices):
+    A_PLUS = "A+", "A+"
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    F = "F", "F"
+    NOT_RATED = "NR", _("Not rated")
+
+
+class CreditSnapshot(models.Model):
+    """One recomputation of one merchant's credit. Rows are never changed except to clear
+    ``is_current`` when a newer result replaces them, so the history is the table itself."""
+
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.CASCADE, related_name="credit_snapshots"
+    )
+    # Empty when the merchant is not rated (too few cases to say anything).
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
+    grade = models.CharField(_("grade"), max_length=2, choices=Grade)
+    # {factor: {"value", "observed", "weight", "cases", "favourable", "effective_sample", ...}}:
+    # every number the score was computed from (see credit.method and docs/credit.md).
+    factors = models.JSONField(_("factors"))
+    # Distinct cases that counted for any factor, and their weight after decay.
+    case_count = models.PositiveIntegerField(_("cases counted"))
+    effective_sample = models.FloatField(_("effective sample"))
+    method_version = models.CharField(_("method version"), max_length=20)
+    computed_at = models.DateTimeField(_("computed at"))
+    is_current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        verbose_name = _("credit snapshot")
+        verbose_name_plural = _("credit snapshots")
+        ordering = ["merchant", "-computed_at", "-pk"]
+        constraints = [
+            # At most one current snapshot per merchant: readers never have to choose.
+            models.UniqueConstraint(
+                fields=["merchant"],
+                condition=models.Q(is_current=True),
+                name="credit_one_current_snapshot",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True, grade="NR")
+                | models.Q(score__isnull=False, score__lte=1000) & ~models.Q(grade="NR"),
+                name="credit_score_matches_grade",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["merchant", "-computed_at"], name="credit_history_idx"),
+            # The merchants list filters current snapshots by grade.
+            models.Index(
+                fields=["grade"],
+                name="credit_current_grade_idx",
+                condition=models.Q(is_current=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.merchant}: {self.grade} ({self.computed_at:%Y-%m-%d})"
+
+    @property
+    def is_rated(self) -> bool:
+        return self.grade != Grade.NOT_RATED
+
+
+class ApiKey(models.Model):
+    """A platform client's key. Only a SHA-256 hash of the secret is stored: the secret is
+    shown once, when staff create the key, and cannot be recovered afterwards."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_keys",
+        verbose_name=_("platform client"),
+        limit_choices_to={"role": "platform_client"},
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the key, kept in clear so staff and the client can tell keys apart.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    hashed_key = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+def _webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a platform client that is told when a merchant's grade changes."""
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="webhook_endpoints",
+        verbose_name=_("platform client"),
+        limit_choices_to={"role": "platform_client"},
+    )
+    url = models.URLField(
+        _("URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    # Shared with the client to check the X-Redress-Signature header; kept in clear because
+    # every delivery is signed with it.
+    secret = models.CharField(_("signing secret"), max_length=100, default=_webhook_secret)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["client", "url", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint, with the outcome of its latest attempt."""
+
+    class Event(models.TextChoices):
+        GRADE_CHANGED = "merchant.grade_changed", _("Merchant grade changed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("event"), max_length=50, choices=Event)
+    payload = models.JSONField(_("payload"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(
+        _("last status code"), null=True, blank=True
+    )
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["endpoint", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} → {self.endpoint}"

@@ -16,16 +16,27 @@ IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = "/usr/bin/chromium"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Two suite-wide rules.
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
 
-    Transactional tests (browser, worker) flush the database when they end, which would also
-    remove what data migrations created (the mediators group and its permissions); they all
-    get serialized_rollback so those rows are put back for the tests that follow.
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Three suite-wide rules.
+
+    Transactional tests (browser, worker) flush the database when they end, which also removes
+    what data migrations created (the mediators group and its permissions). So they run last
+    (pytest-django sorts them last, but pytest's own grouping of the session-scoped browser
+    parameter, which runs after it, pulls browser tests into the middle), and they all get
+    serialized_rollback so those rows are put back for each of them.
 
     Browser tests need Debian's chromium. `make test` installs it; without it (and only outside
     CI) they are skipped with the reason. In CI a missing browser fails them.
     """
+    items.sort(key=_is_transactional)  # stable: keeps every other order as it was
     for item in items:
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction"):
@@ -108,3 +119,26 @@ def mediator(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True, role="mediator")
+
+
+@pytest.fixture
+def platform_client(db):
+    from .factories import PlatformClientFactory
+
+    return PlatformClientFactory()
+
+
+@pytest.fixture
+def platform_api_client(platform_client):
+    """A DRF test client that sends a fresh API key of a platform client with every request;
+    the key is ``client.api_key`` and its secret ``client.api_secret``."""
+    from rest_framework.test import APIClient
+
+    from credit.services import api_key_create
+
+    api_key, secret = api_key_create(client=platform_client, name="test key", created_by=None)
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=secret)
+    client.api_key = api_key
+    client.api_secret = secret
+    return client

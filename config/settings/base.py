@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -257,6 +259,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Redress <no-reply@re
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -----------------------------------------------------------------------------
+# Authentication, permissions, throttling and the error shape: see the Credit section below.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -324,4 +327,42 @@ REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365
 CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
     "task": "merchants.tasks.expire_verifications",
     "schedule": timedelta(days=1),
+}
+
+# --- Credit (credit app: rating method, platform API, webhooks) ---------------------------
+# See docs/credit.md. Old cases count half as much after this many days.
+CREDIT_HALF_LIFE_DAYS = int_var("CREDIT_HALF_LIFE_DAYS", 365)
+# Below this many cases (after decay) a merchant is "not rated" rather than graded.
+CREDIT_MIN_SAMPLE = int_var("CREDIT_MIN_SAMPLE", 2)
+# Requests per API key, e.g. 600/minute (s, min, hour, day also accepted).
+CREDIT_API_RATE = env.str("CREDIT_API_RATE", default="600/minute")
+if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_RATE):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"Environment variable CREDIT_API_RATE must look like 600/minute, not {CREDIT_API_RATE!r}."
+    )
+# How long platforms may reuse a credit response before revalidating it (ETag makes that cheap).
+CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300)
+# Cached current credit per merchant; recomputation deletes the entry, this is only a safety net.
+CREDIT_CACHE_TIMEOUT = 60 * 60
+CREDIT_WEBHOOK_TIMEOUT = 10
+CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
+# Seconds before the second attempt; each later one waits twice as long, up to the maximum.
+CREDIT_WEBHOOK_BACKOFF = 30
+CREDIT_WEBHOOK_BACKOFF_MAX = 6 * 60 * 60
+REST_FRAMEWORK.update(
+    {
+        # Platforms authenticate with an API key; endpoints that are public (health, schema)
+        # say so themselves.
+        "DEFAULT_AUTHENTICATION_CLASSES": ["credit.api.authentication.ApiKeyAuthentication"],
+        "DEFAULT_PERMISSION_CLASSES": ["credit.api.permissions.IsPlatformClient"],
+        "DEFAULT_THROTTLE_CLASSES": ["credit.api.throttling.ApiKeyRateThrottle"],
+        "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
+    }
+)
+CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
+    "task": "credit.tasks.recompute_all",
+    # Nightly, after the day's outcomes; decay moves every score a little each day.
+    "schedule": crontab(hour=2, minute=30),
 }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.factories import MerchantFactory, MerchantRepresentativeFactory
 
@@ -12,9 +11,9 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n
 
 
 @pytest.fixture
-def api_client():
-    """The API as a platform calls it. When API keys arrive, authenticate here, in one line."""
-    return APIClient()
+def api_client(platform_api_client):
+    """The API as a platform calls it: with a valid API key."""
+    return platform_api_client
 
 
 @pytest.fixture

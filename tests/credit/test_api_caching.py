@@ -1,0 +1,118 @@
+"""ETag / Last-Modified / Cache-Control, 304 on conditional GET, and the credit cache."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils.http import http_date
+
+from credit import services
+from merchants.models import Shop
+from merchants.normalize import normalize_shop_url
+from tests.factories import MerchantFactory
+
+from .helpers import DAY, NOW, decided_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def merchant(django_capture_on_commit_callbacks):
+    merchant = MerchantFactory()
+    decided_case(merchant, "resolved_by_merchant")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)
+    return merchant
+
+
+def _url(merchant) -> str:
+    return f"/api/v1/merchants/{merchant.public_id}/credit/"
+
+
+def test_credit_carries_etag_last_modified_and_cache_control(platform_api_client, merchant):
+    response = platform_api_client.get(_url(merchant))
+
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"] == http_date(NOW.timestamp())
+    assert "private" in response["Cache-Control"]
+    assert "max-age=300" in response["Cache-Control"]
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_matching_etag_is_answered_304_without_a_body(platform_api_client, merchant):
+    etag = platform_api_client.get(_url(merchant))["ETag"]
+
+    response = platform_api_client.get(_url(merchant), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response["ETag"] == etag
+
+
+def test_if_modified_since_is_answered_304(platform_api_client, merchant):
+    response = platform_api_client.get(
+        _url(merchant), HTTP_IF_MODIFIED_SINCE=http_date((NOW + DAY).timestamp())
+    )
+
+    assert response.status_code == 304
+
+
+def test_a_new_snapshot_changes_the_etag(
+    platform_api_client, merchant, django_capture_on_commit_callbacks
+):
+    etag = platform_api_client.get(_url(merchant))["ETag"]
+    decided_case(merchant, "referred_unresolved", now=NOW + DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credit_recompute(merchant_ids=[merchant.pk], now=NOW + DAY)
+
+    response = platform_api_client.get(_url(merchant), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert response.json()["sample"]["cases"] == 2
+
+
+def test_the_etag_differs_by_language(platform_api_client, merchant):
+    english = platform_api_client.get(_url(merchant))["ETag"]
+    chinese = platform_api_client.get(_url(merchant), HTTP_ACCEPT_LANGUAGE="zh-hans")["ETag"]
+
+    assert english != chinese
+
+
+def test_history_and_lookup_are_conditional_too(platform_api_client, merchant):
+    url = "https://shop.example.com/store"
+    Shop.objects.create(
+        merchant=merchant, name="Shop", url=url, url_normalized=normalize_shop_url(url)
+    )
+    for path, params in [
+        (f"/api/v1/merchants/{merchant.public_id}/credit/history/", {}),
+        ("/api/v1/lookup/", {"shop_url": url}),
+    ]:
+        etag = platform_api_client.get(path, params)["ETag"]
+
+        response = platform_api_client.get(path, params, HTTP_IF_NONE_MATCH=etag)
+
+        assert response.status_code == 304
+
+
+def test_a_change_of_the_merchant_changes_the_lookup_etag(platform_api_client, merchant):
+    params = {"country": str(merchant.country), "registration_number": merchant.registration_number}
+    etag = platform_api_client.get("/api/v1/lookup/", params)["ETag"]
+    merchant.legal_name_latin = "Renamed Ltd."
+    merchant.save()
+
+    response = platform_api_client.get("/api/v1/lookup/", params, HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response.json()["merchant"]["legal_name_latin"] == "Renamed Ltd."
+
+
+def test_repeated_reads_are_served_from_the_cache(
+    platform_api_client, merchant, django_assert_num_queries
+):
+    platform_api_client.get(_url(merchant))  # fills the cache (and last_used_at)
+
+    # The key, the merchant; the snapshot comes from the cache.
+    with django_assert_num_queries(2):
+        response = platform_api_client.get(_url(merchant))
+
+    assert response.status_code == 200
