@@ -17,6 +17,10 @@ def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
     # credit that an outcome was recorded; complaints tells odr that a complaint was submitted).
     # Looking it up in the registry (not send_task) keeps eager mode working in tests.
     if isinstance(task, str):
+        if task not in current_app.tasks:
+            # In a web process an app's tasks module is registered only once something imports
+            # it; this runs Celery's autodiscovery (every installed app's tasks.py) once.
+            current_app.loader.import_default_modules()
         task = current_app.tasks[task]
     try:
         task.apply_async(args=args, kwargs=kwargs)

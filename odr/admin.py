@@ -22,7 +22,7 @@ from core.downloads import private_file_response
 from core.money import format_money
 from merchants.models import Merchant, MerchantRole
 
-from . import forms, rules, services
+from . import events, forms, rules, services
 from .models import (
     OPEN_STATES,
     Case,
@@ -154,9 +154,13 @@ class _ReadOnlyInline(admin.TabularInline):
 class CaseEventInline(_ReadOnlyInline):
     model = CaseEvent
     verbose_name_plural = _("timeline")
-    fields = ("created_at", "kind", "actor", "from_state", "to_state", "note")
+    fields = ("created_at", "what", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
     ordering = ("created_at", "pk")
+
+    @admin.display(description=_("what happened"))
+    def what(self, event):
+        return events.label(event)
 
 
 class MessageInline(_ReadOnlyInline):

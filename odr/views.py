@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -94,7 +95,9 @@ def _forms_for(case: Case, party: str, offers: list[Offer]) -> dict[str, Any]:
     }
 
 
-def _render_case(request, case: Case, party: str, *, bound: dict | None = None, status=200):
+def _render_case(
+    request, case: Case, party: str, *, bound: dict | None = None, status=200, conflict=None
+):
     offers = list(case.offers.select_related("payer_merchant").order_by("-created_at", "-pk"))
     rating = CaseRating.objects.filter(case=case).first()
     page_forms = _forms_for(case, party, offers)
@@ -120,6 +123,7 @@ def _render_case(request, case: Case, party: str, *, bound: dict | None = None, 
         "actions": rules.party_actions(case, party, offers=offers, rated=rating is not None),
         "forms": page_forms,
         "can_read_dossier": selectors.can_read_dossier(case, request.user),
+        "conflict": conflict,
         "respondents": case.complaint.respondents.select_related("merchant"),
     }
     return render(request, "odr/case_detail.html", context, status=status)
@@ -320,7 +324,22 @@ def _perform(request, case: Case, party: str, action: Action, name: str, target)
         fresh = Case.objects.select_related("complaint", "mediator").get(pk=case.pk)
         if prefix:
             form.add_error(None, exc.message)
-            return _render_case(request, fresh, party, bound=bound, status=409)
+            # The action may no longer be offered on the fresh page: what was typed is shown
+            # with the warning, so nothing is lost.
+            unsent = [
+                value
+                for name, field in form.fields.items()
+                if isinstance(field.widget, django_forms.Textarea)
+                and (value := form.data.get(form.add_prefix(name), "").strip())
+            ]
+            return _render_case(
+                request,
+                fresh,
+                party,
+                bound=bound,
+                status=409,
+                conflict={"message": exc.message, "unsent": unsent},
+            )
         messages.error(request, exc.message)
     except services.TransitionNotAllowed as exc:
         messages.error(request, exc.message)
