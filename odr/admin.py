@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -344,7 +345,7 @@ class CaseAdmin(admin.ModelAdmin):
     def complaint_summary(self, case):
         c = case.complaint
         rows = [
-            (_("Filed"), c.submitted_at),
+            (_("Filed"), localize(timezone.localtime(c.submitted_at)) if c.submitted_at else ""),
             (_("Language"), c.language),
             (_("How it was bought"), c.get_purchase_mode_display()),
             (_("Shop"), f"{c.shop_name} {c.shop_url}"),

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.utils import timezone
 
 from complaints.models import EvidenceItem, Respondent
@@ -12,7 +14,12 @@ from .models import Case, Offer, Settlement
 
 
 def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+    """ISO 8601; times in UTC to the second (what a reader outside any zone can rely on)."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(microsecond=0).isoformat()
+    return value.isoformat()
 
 
 def _person(user) -> dict | None:
@@ -45,6 +52,7 @@ def _offer(offer: Offer) -> dict:
         "id": offer.pk,
         "made_at": _iso(offer.created_at),
         "by": offer.party,
+        "by_label": offer.get_party_display(),
         "kind": offer.kind,
         "kind_label": offer.get_kind_display(),
         "amount": str(offer.amount) if offer.amount is not None else None,

@@ -21,3 +21,25 @@ def platform(db):
     merchant = MerchantFactory(legal_name="Big Marketplace Inc")
     MerchantRoleAssignment.objects.create(merchant=merchant, role="platform")
     return merchant
+
+
+@pytest.fixture
+def mediators_group(db):
+    """The mediators group as the data migrations make it. Transactional tests need this: the
+    flush after another transactional test empties every table, and only content types and
+    permissions come back on their own."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="mediators")
+    for module in (
+        "accounts.migrations.0002_mediators_group",
+        "odr.migrations.0003_mediators_case_permissions",
+    ):
+        for perm in import_module(module).PERMISSIONS:
+            app_label, codename = perm.split(".", 1)
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group

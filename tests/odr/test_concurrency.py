@@ -20,9 +20,10 @@ from odr.models import Case, CaseEvent, CaseState
 from ..factories import UserFactory
 from .builders import build
 
-# serialized_rollback: the mediators group and its permissions come from data migrations,
-# which a transactional test's flush would otherwise remove for the tests after it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("mediators_group"),
+]
 
 
 def _at_once(*calls):
