@@ -264,3 +264,14 @@ def test_the_representative_lists_the_cases_naming_its_merchant(client, mediator
     html = client.get(reverse("odr:case_list")).content.decode()
 
     assert w.case.complaint.reference in html
+
+
+def test_the_case_page_in_simplified_chinese(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+
+    html = client.get("/zh-hans" + _url(w)).content.decode()
+
+    assert "等待商家答复" in html
+    assert "接受诉求" in html
+    assert "提出报价" in html
