@@ -175,7 +175,7 @@ class RecordOutcomeForm(VersionedForm):
 class CompensateForm(VersionedForm):
     platform = forms.TypedChoiceField(label=_("Platform paying in advance"), coerce=int)
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Note, shown to the parties (optional)"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),

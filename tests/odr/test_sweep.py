@@ -237,3 +237,34 @@ def test_a_nonsensical_deadline_stops_start_up_naming_the_variable():
 
     assert result.returncode != 0
     assert "REDRESS_DEADLINE_MERCHANT_RESPONSE_DAYS" in result.stderr
+
+
+# What a passed deadline does from each state (closed cases have no deadline to pass).
+EXPIRY = {
+    S.SUBMITTED: (None, S.SUBMITTED),
+    S.AWAITING_MERCHANT: ("merchant_response_expired", S.MEDIATION),
+    S.NEGOTIATION: ("negotiation_expired", S.MEDIATION),
+    S.MEDIATION: ("mediation_expired", S.REFERRED),
+    S.SETTLED: ("fulfilment_expired", S.ESCALATED),
+    S.ESCALATED: ("mediation_expired", S.REFERRED),
+    S.RESOLVED: (None, S.RESOLVED),
+    S.REJECTED: (None, S.REJECTED),
+    S.REFERRED: (None, S.REFERRED),
+    S.WITHDRAWN: (None, S.WITHDRAWN),
+}
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_what_a_passed_deadline_does_from_each_state(mediator, state):
+    from odr import services
+
+    w = build(state, mediator)
+    moment = (w.case.deadline_at or timezone.now()) + timedelta(days=1)
+
+    kind = services.case_expire_deadline(case_id=w.case.pk, now=moment)
+    again = services.case_expire_deadline(case_id=w.case.pk, now=moment)
+
+    expected_kind, expected_state = EXPIRY[state]
+    assert kind == expected_kind
+    assert again is None
+    assert w.reload().state == expected_state
