@@ -93,20 +93,22 @@ def _check(case: Case, action: str) -> None:
         )
 
 
-def _save(case: Case, fields: list[str], now: datetime) -> None:
+def _save(case: Case, fields: list[str]) -> None:
     """Write only ``fields`` and bump the version, on the condition that nobody else did.
 
     The version condition repeats the lock's guarantee on databases without row locks (SQLite):
     if another writer got in first, no row matches and the whole move rolls back.
     """
     values = {name: getattr(case, name) for name in dict.fromkeys(fields)}
+    # updated_at is when the row was written, even when a caller gives the move another time.
+    written = timezone.now()
     updated = Case.objects.filter(pk=case.pk, version=case.version).update(
-        **values, version=F("version") + 1, updated_at=now
+        **values, version=F("version") + 1, updated_at=written
     )
     if updated != 1:
         raise CaseChanged()
     case.version += 1
-    case.updated_at = now
+    case.updated_at = written
 
 
 def _set_deadline(case: Case, kind: str, now: datetime) -> list[str]:
@@ -309,7 +311,7 @@ def _settle(
     case.state = S.SETTLED
     fields = ["state", "awaiting_consumer_info", *_set_deadline(case, K.FULFILMENT, now)]
     case.awaiting_consumer_info = False
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(
         case=case,
         kind="settled",
@@ -384,7 +386,7 @@ def case_accept(
     fields += _set_deadline(case, K.MERCHANT_RESPONSE, now)
     case.merchant_response_due_at = case.deadline_at
     fields.append("merchant_response_due_at")
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(case=case, kind="accepted", actor=mediator, from_state=from_state, note=note)
     notify(
         case=case,
@@ -419,7 +421,7 @@ def case_reject(
     case.awaiting_consumer_info = False
     fields = ["rejection_reason", "awaiting_consumer_info"]
     fields += _close(case, state=S.REJECTED, outcome=Outcome.REJECTED_UNFOUNDED, now=now)
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(case=case, kind="rejected", actor=mediator, from_state=from_state, note=reason)
     notify(
         case=case,
@@ -451,7 +453,7 @@ def case_request_info(
     question = _required_text("question", question, _("Write what the consumer should send."))
     case.awaiting_consumer_info = True
     fields = ["awaiting_consumer_info", *_set_deadline(case, K.CONSUMER_INFO, now)]
-    _save(case, fields, now)
+    _save(case, fields)
     Message.objects.create(case=case, author=mediator, party=Party.MEDIATOR, body=question)
     events.record(
         case=case, kind="info_requested", actor=mediator, from_state=case.state, note=question
@@ -485,7 +487,7 @@ def case_info_provided(
     text = _required_text("text", text, _("Write the information asked for."))
     case.awaiting_consumer_info = False
     fields = ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)]
-    _save(case, fields, now)
+    _save(case, fields)
     Message.objects.create(case=case, author=consumer, party=Party.CONSUMER, body=text)
     events.record(
         case=case,
@@ -510,7 +512,7 @@ def _merchant_answered(case: Case, *, kind: str, actor, now: datetime, note: str
     from_state = case.state
     case.state = S.NEGOTIATION
     fields = ["state", *_note_merchant_answer(case, now), *_set_deadline(case, K.NEGOTIATION, now)]
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(
         case=case,
         kind=kind,
@@ -546,7 +548,7 @@ def merchant_accept_claim(
     else:
         fields = _note_merchant_answer(case, now)
         if fields:
-            _save(case, fields, now)
+            _save(case, fields)
         events.record(
             case=case,
             kind="merchant_accepted_claim",
@@ -687,7 +689,7 @@ def offer_make(
         fields = _note_merchant_answer(case, now)
     _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT), now=now)
     offer = _create_offer(case, user=user, party=party, values=values, now=now, **extra)
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(
         case=case,
         kind="offer_countered" if counter_to else "offer_made",
@@ -740,7 +742,7 @@ def offer_accept(
         payer_merchant_id = _merchant_of(case, user)
         fields = _note_merchant_answer(case, now)
     if fields:
-        _save(case, fields, now)
+        _save(case, fields)
     events.record(
         case=case,
         kind="offer_accepted",
@@ -781,7 +783,7 @@ def offer_reject(
     offer.state = Offer.State.REJECTED
     offer.responded_at = now
     offer.save(update_fields=["state", "responded_at"])
-    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [], now)
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
     events.record(
         case=case,
         kind="offer_rejected",
@@ -818,7 +820,7 @@ def offer_withdraw(
     offer.state = Offer.State.WITHDRAWN
     offer.responded_at = now
     offer.save(update_fields=["state", "responded_at"])
-    _save(case, [], now)
+    _save(case, [])
     events.record(
         case=case,
         kind="offer_withdrawn",
@@ -848,7 +850,7 @@ def _enter_mediation(
     case.state = S.MEDIATION
     fields = [*fields, "state", *_set_deadline(case, K.MEDIATION, now)]
     assigned = _auto_assign(case)
-    _save(case, fields + assigned, now)
+    _save(case, fields + assigned)
     events.record(case=case, kind=kind, actor=actor, party=party, from_state=from_state, note=note)
     if assigned:
         _record_assignment(case, actor=None, from_state=case.state)
@@ -902,7 +904,7 @@ def case_assign_mediator(
     if case.mediator_id == mediator.pk:
         raise TransitionNotAllowed(_("The case is already assigned to this mediator."))
     case.mediator = mediator
-    _save(case, ["mediator"], now)
+    _save(case, ["mediator"])
     _record_assignment(case, actor=assigned_by, from_state=case.state)
     return case
 
@@ -925,7 +927,7 @@ def case_auto_assign(
         raise TransitionNotAllowed(_("The case already has a mediator."))
     if not _auto_assign(case):
         raise TransitionNotAllowed(_("No active mediator is available."))
-    _save(case, ["mediator"], now)
+    _save(case, ["mediator"])
     _record_assignment(case, actor=assigned_by, from_state=case.state)
     return case
 
@@ -1000,7 +1002,7 @@ def mediator_propose_settlement(
     offer = _create_offer(
         case, user=mediator, party=Party.MEDIATOR, values=values, now=now, **payer_values
     )
-    _save(case, [], now)
+    _save(case, [])
     events.record(
         case=case,
         kind="settlement_proposed",
@@ -1050,7 +1052,7 @@ def settlement_accept(
     offer.save(
         update_fields=["consumer_accepted_at", "merchant_accepted_at", "state", "responded_at"]
     )
-    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [], now)
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
     events.record(
         case=case,
         kind="settlement_accepted",
@@ -1102,7 +1104,7 @@ def settlement_reject(
     offer.state = Offer.State.REJECTED
     offer.responded_at = now
     offer.save(update_fields=["state", "responded_at"])
-    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [], now)
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
     events.record(
         case=case,
         kind="settlement_rejected",
@@ -1150,7 +1152,7 @@ def settlement_confirm_paid(
     else:
         outcome = Outcome.RESOLVED_BY_MERCHANT
     from_state = case.state
-    _save(case, _close(case, state=S.RESOLVED, outcome=outcome, now=now), now)
+    _save(case, _close(case, state=S.RESOLVED, outcome=outcome, now=now))
     events.record(
         case=case,
         kind="payment_confirmed",
@@ -1194,7 +1196,7 @@ def settlement_compensate_in_advance(
     settlement.recovered_from_id = recovered_from
     settlement.payer_merchant_id = int(platform_id)
     settlement.save(update_fields=["payer", "recovered_from", "payer_merchant"])
-    _save(case, [], now)
+    _save(case, [])
     events.record(
         case=case,
         kind="compensation_in_advance",
@@ -1234,7 +1236,7 @@ def _refer(case: Case, *, actor, kind: str, summary: str, now: datetime) -> None
     if summary:
         case.mediator_summary = summary
         fields.append("mediator_summary")
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(case=case, kind=kind, actor=actor, from_state=from_state, note=summary)
     notify(
         case=case,
@@ -1292,7 +1294,7 @@ def case_withdraw(
     fields = ["awaiting_consumer_info"]
     fields += _close(case, state=S.WITHDRAWN, outcome=Outcome.WITHDRAWN, now=now)
     _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT, Party.MEDIATOR), now=now)
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(
         case=case,
         kind="withdrawn",
@@ -1338,7 +1340,7 @@ def case_record_outcome(
     if summary.strip():
         case.mediator_summary = summary.strip()
         fields.append("mediator_summary")
-    _save(case, fields, now)
+    _save(case, fields)
     events.record(
         case=case,
         kind="outcome_recorded",
@@ -1378,7 +1380,7 @@ def message_post(
     if party == Party.MERCHANT:
         fields = _note_merchant_answer(case, now)
         if fields:
-            _save(case, fields, now)
+            _save(case, fields)
     if not internal:
         text = gettext_lazy("New message on case %(reference)s.")
         notify(
@@ -1428,7 +1430,7 @@ def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | 
 
     if kind == K.CONSUMER_INFO and state == S.SUBMITTED:
         case.awaiting_consumer_info = False
-        _save(case, ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)], now)
+        _save(case, ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)])
         events.record(case=case, kind="info_expired", from_state=state)
         notify(
             case=case,
@@ -1467,7 +1469,7 @@ def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | 
         # Back with the mediator, who has a mediation period to get it paid or refer it.
         fields = ["state", *_set_deadline(case, K.MEDIATION, now)]
         assigned = _auto_assign(case)
-        _save(case, fields + assigned, now)
+        _save(case, fields + assigned)
         events.record(case=case, kind="fulfilment_expired", from_state=state)
         if assigned:
             _record_assignment(case, actor=None, from_state=case.state)
