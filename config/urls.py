@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("merchants/", include("merchants.urls")),
+    path("", include("odr.urls")),
     prefix_default_language=False,
 )
 

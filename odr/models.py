@@ -107,6 +107,9 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["deadline_at", "pk"]
+        # Acting on a case (the admin's buttons and actions, which call odr.services) is its own
+        # permission: mediators have it without "change", so no admin form edits a case directly.
+        permissions = [("mediate_case", _("Can act on cases as a mediator"))]
         indexes = [
             # The sweep reads only open cases by deadline: a partial index keeps it small.
             models.Index(
@@ -212,6 +215,26 @@ class Offer(models.Model):
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     terms = models.TextField(_("terms"), blank=True)
     state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    # Who pays if this offer is accepted. For a party's offer it is the merchant that party
+    # speaks for; a mediator's proposal may have the platform pay in advance and recover the
+    # amount from the merchant.
+    payer = models.CharField(_("who pays"), max_length=30, blank=True)
+    payer_merchant = models.ForeignKey(
+        Merchant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("paying merchant or platform"),
+    )
+    recovered_from = models.ForeignKey(
+        Merchant,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recovered from"),
+    )
     # A mediator's proposal needs both parties' acceptance.
     consumer_accepted_at = models.DateTimeField(null=True, blank=True)
     merchant_accepted_at = models.DateTimeField(null=True, blank=True)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from datetime import datetime
 
-from complaints.models import Respondent
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
+
+from complaints.models import Complaint, Respondent
+from merchants.selectors import merchant_ids_represented_by
+
+from .models import OPEN_STATES, Case, CaseRating, Notification, Party
 
 
 def credit_case_rows() -> QuerySet:
@@ -53,3 +61,147 @@ def credit_case_rows() -> QuerySet:
             "category",
         )
     )
+
+
+def merchant_case_ratings(merchant_ids) -> dict[int, dict]:
+    """Consumers' ratings of how their cases were handled, per linked merchant:
+    ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent)."""
+    rows = (
+        CaseRating.objects.filter(case__complaint__respondents__merchant_id__in=merchant_ids)
+        .values(merchant_id=F("case__complaint__respondents__merchant_id"))
+        .annotate(average=Avg("score"), count=Count("case_id", distinct=True))
+        .order_by()
+    )
+    return {
+        row["merchant_id"]: {"average": round(float(row["average"]), 1), "count": row["count"]}
+        for row in rows
+    }
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+
+def linked_merchant_ids(case: Case) -> set[int]:
+    """Merchants linked as respondents of the case (named-only respondents have none)."""
+    return set(
+        Respondent.objects.filter(
+            complaint_id=case.complaint_id, merchant__isnull=False
+        ).values_list("merchant_id", flat=True)
+    )
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Cases the user is a party to: their own complaints, or complaints naming a merchant they
+    represent once screening accepted them (a merchant never sees a complaint a mediator has not
+    accepted; a rejected complaint is never forwarded)."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    merchant_ids = merchant_ids_represented_by(user)
+    condition = Q(complaint__consumer=user)
+    if merchant_ids:
+        condition |= Q(
+            accepted_at__isnull=False,
+            complaint__in=Respondent.objects.filter(merchant_id__in=merchant_ids).values(
+                "complaint_id"
+            ),
+        )
+    return Case.objects.filter(condition)
+
+
+def party_of(case: Case, user) -> str | None:
+    """The side ``user`` is on: consumer, merchant, or None for anyone else."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if case.complaint.consumer_id == user.pk:
+        return Party.CONSUMER
+    if case.accepted_at and merchant_ids_represented_by(user) & linked_merchant_ids(case):
+        return Party.MERCHANT
+    return None
+
+
+def case_for_party(reference: str, user) -> tuple[Case, str] | None:
+    """The case with this reference and the viewer's side, or None when the viewer is not a
+    party (the page then answers 404, so a case's existence does not leak)."""
+    case = (
+        Case.objects.select_related("complaint", "complaint__consumer", "mediator")
+        .filter(complaint__reference=reference)
+        .first()
+    )
+    if case is None:
+        return None
+    party = party_of(case, user)
+    return (case, party) if party else None
+
+
+def can_read_dossier(case: Case, user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.complaint.consumer_id == user.pk:
+        return True
+    return user.is_staff and user.has_perm("odr.view_case")
+
+
+# --- mediators ----------------------------------------------------------------------------
+
+
+def mediators_by_load(language: str = "") -> QuerySet:
+    """Active mediators, those who read ``language`` first, then the fewest open cases."""
+    from accounts.roles import MEDIATORS_GROUP
+
+    User = get_user_model()
+    return (
+        User.objects.filter(
+            is_active=True, is_staff=True, role=User.Role.MEDIATOR, groups__name=MEDIATORS_GROUP
+        )
+        .annotate(
+            load=Count("mediated_cases", filter=Q(mediated_cases__state__in=OPEN_STATES)),
+            language_rank=CaseWhen(When(preferred_language=language, then=Value(0)), default=1),
+        )
+        .order_by("language_rank", "load", "pk")
+    )
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+# A passing deadline of these kinds moves the case; screening has no automatic move (only a
+# mediator can accept or reject), so an overdue screening stays in the admin queue as overdue.
+EXPIRING_KINDS = (
+    Case.DeadlineKind.CONSUMER_INFO,
+    Case.DeadlineKind.MERCHANT_RESPONSE,
+    Case.DeadlineKind.NEGOTIATION,
+    Case.DeadlineKind.MEDIATION,
+    Case.DeadlineKind.FULFILMENT,
+)
+# Screening is short and is the mediators' own queue: no reminder for it.
+REMINDED_KINDS = EXPIRING_KINDS
+
+
+def cases_overdue(now: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(
+        state__in=OPEN_STATES, deadline_at__lte=now, deadline_kind__in=EXPIRING_KINDS
+    )
+
+
+def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
+    return Case.objects.filter(
+        state__in=OPEN_STATES,
+        deadline_kind__in=REMINDED_KINDS,
+        deadline_at__gt=now,
+        deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
+    ).filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+
+
+def complaints_without_case() -> QuerySet[Complaint]:
+    """Submitted complaints whose case was never opened (the broker was down, say)."""
+    # NOT EXISTS rather than a LEFT JOIN: the sweep locks these rows (FOR UPDATE), which
+    # PostgreSQL refuses on the nullable side of an outer join.
+    return Complaint.objects.filter(status=Complaint.Status.SUBMITTED).filter(
+        ~Exists(Case.objects.filter(complaint=OuterRef("pk")))
+    )
+
+
+# --- notifications ------------------------------------------------------------------------
+
+
+def unread_notification_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

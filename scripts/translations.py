@@ -27,6 +27,14 @@ def po_path(app: str | None) -> Path:
     return base / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
+def _untranslated(entry) -> bool:
+    if "fuzzy" in entry.flags:
+        return True
+    if entry.msgid_plural:
+        return not entry.msgstr_plural or not all(entry.msgstr_plural.values())
+    return not entry.msgstr
+
+
 def main(argv: list[str]) -> int:
     app = None
     if argv[:1] == ["missing"] and len(argv) == 2:
@@ -36,7 +44,7 @@ def main(argv: list[str]) -> int:
         argv = argv[:2]
     po = polib.pofile(str(po_path(app)))
     if argv[:1] == ["missing"]:
-        missing = [e.msgid for e in po if not e.msgstr or "fuzzy" in e.flags]
+        missing = [e.msgid for e in po if _untranslated(e)]
         print(json.dumps(missing, ensure_ascii=False, indent=1))
         return 0
     if argv[:1] == ["fill"] and len(argv) == 2:
@@ -44,7 +52,11 @@ def main(argv: list[str]) -> int:
         filled = 0
         for entry in po:
             if entry.msgid in table:
-                entry.msgstr = table[entry.msgid]
+                if entry.msgid_plural:
+                    # Chinese has one plural form.
+                    entry.msgstr_plural = {0: table[entry.msgid]}
+                else:
+                    entry.msgstr = table[entry.msgid]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                 filled += 1

@@ -202,3 +202,20 @@ class SettlementFactory(factory.django.DjangoModelFactory):
 
 class PlatformClientFactory(UserFactory):
     role = User.Role.PLATFORM_CLIENT
+
+
+# --- odr: complaints as cases start from them -------------------------------------------------
+
+
+class SubmittedComplaintFactory(ComplaintFactory):
+    """A submitted complaint (reference, consent) about counterfeit headphones paid in EUR."""
+
+    currency = "EUR"
+    category = Category.NOT_AS_DESCRIBED
+    description = "The headphones are counterfeit."
+    item_description = "Wireless headphones"
+    remedy_amount = _Decimal("129.90")
+    language = "en"
+    status = Complaint.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    consent_at = factory.LazyFunction(timezone.now)

@@ -366,3 +366,32 @@ CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
     # Nightly, after the day's outcomes; decay moves every score a little each day.
     "schedule": crontab(hour=2, minute=30),
 }
+
+# --- odr (cases, deadlines, notifications) ------------------------------------------------
+# Calendar days per stage (DESIGN.md): screening 2, the consumer's extra information 7, the
+# merchant's first answer 10 (EU ODR and China's ODR enterprises), negotiation 30, mediation
+# 45, paying a settlement 15. Each can be changed with REDRESS_DEADLINE_<STAGE>_DAYS.
+_REDRESS_DEADLINE_DEFAULTS = {
+    "screening": 2,
+    "consumer_info": 7,
+    "merchant_response": 10,
+    "negotiation": 30,
+    "mediation": 45,
+    "fulfilment": 15,
+}
+REDRESS_DEADLINES = {}
+for _stage, _days in _REDRESS_DEADLINE_DEFAULTS.items():
+    _name = f"REDRESS_DEADLINE_{_stage.upper()}_DAYS"
+    _value = int_var(_name, _days)
+    if _value < 1:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Environment variable {_name} must be at least 1.")
+    REDRESS_DEADLINES[_stage] = timedelta(days=_value)
+# Reminders go out once, this long before a deadline, to whoever must act by then.
+REDRESS_REMINDER_BEFORE = timedelta(hours=48)
+CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"] = {
+    "task": "odr.tasks.sweep_deadlines",
+    "schedule": timedelta(minutes=1),
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("odr.context_processors.notifications")

@@ -1,0 +1,87 @@
+"""The case's append-only audit trail: one row per thing that happened, and its plain words."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, CaseEvent, Party
+
+# What each event means, as the timeline shows it to the parties and the mediators.
+LABELS = {
+    "case_opened": _("The complaint was submitted and the case opened for screening."),
+    "accepted": _("A mediator accepted the complaint and asked the merchant to answer."),
+    "rejected": _("A mediator rejected the complaint at screening."),
+    "info_requested": _("A mediator asked the consumer for more information."),
+    "info_provided": _("The consumer sent the information asked for."),
+    "info_expired": _("The consumer did not send the information in time; screening resumed."),
+    "merchant_accepted_claim": _("The merchant accepted the claim."),
+    "merchant_offered": _("The merchant answered with an offer."),
+    "merchant_disputed": _("The merchant disputed the claim."),
+    "offer_made": _("An offer was made."),
+    "offer_countered": _("A counter-offer was made."),
+    "offer_accepted": _("An offer was accepted."),
+    "offer_rejected": _("An offer was rejected."),
+    "offer_withdrawn": _("An offer was withdrawn."),
+    "mediation_requested": _("Mediation was requested."),
+    "merchant_response_expired": _(
+        "The merchant did not answer in time; the case went to mediation."
+    ),
+    "negotiation_expired": _("Negotiation ended without agreement; the case went to mediation."),
+    "mediation_expired": _("Mediation time ran out; the case was referred."),
+    "fulfilment_expired": _(
+        "The settlement was not confirmed as paid in time; it went back to the mediator."
+    ),
+    "mediator_assigned": _("A mediator was assigned."),
+    "settlement_proposed": _("The mediator proposed a settlement."),
+    "settlement_accepted": _("A party accepted the mediator's proposal."),
+    "settlement_rejected": _("A party rejected the mediator's proposal."),
+    "settled": _("The parties agreed a settlement."),
+    "payment_confirmed": _("The consumer confirmed receiving the settlement; case resolved."),
+    "compensation_in_advance": _(
+        "The platform will pay in advance and recover the amount from the merchant."
+    ),
+    "referred": _("Mediation failed; the case was referred with its dossier."),
+    "withdrawn": _("The consumer withdrew the complaint."),
+    "outcome_recorded": _("A mediator recorded the outcome."),
+    "reminder_sent": _("A reminder of the coming deadline was sent."),
+}
+
+BY = {
+    Party.CONSUMER: _("the consumer"),
+    Party.MERCHANT: _("the merchant"),
+    Party.MEDIATOR: _("a mediator"),
+    "system": _("automatically"),
+}
+
+
+def record(
+    *,
+    case: Case,
+    kind: str,
+    actor=None,
+    party: str | None = None,
+    from_state: str,
+    note: str = "",
+    data: dict | None = None,
+) -> CaseEvent:
+    """Write one event. ``actor`` None means the system acted (a deadline passed)."""
+    if kind not in LABELS:
+        raise ValueError(f"Unknown case event {kind!r}")
+    payload = {"by": party or ("system" if actor is None else Party.MEDIATOR), **(data or {})}
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        from_state=from_state,
+        to_state=case.state,
+        note=note,
+        data=payload,
+    )
+
+
+def label(event: CaseEvent) -> str:
+    return str(LABELS.get(event.kind, event.kind))
+
+
+def by(event: CaseEvent) -> str:
+    return str(BY.get(event.data.get("by", ""), ""))

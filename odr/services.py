@@ -1,0 +1,1566 @@
+"""Every change to a case: one function per move of the DESIGN.md state machine, plus offers,
+messages, mediator assignment, deadline expiry, reminders and ratings.
+
+Each move locks the case row, refuses a stale form (``expected_version``) or a move the state
+does not allow (TransitionNotAllowed, nothing changed), saves only the fields it changed, bumps
+``version``, writes a CaseEvent, sets the next deadline, and tells the people who must act; all
+work for later (e-mail, credit recomputation) leaves only after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from complaints.models import Complaint, Remedy
+from core.money import parse_amount, validate_currency
+from core.queue import enqueue_on_commit
+from merchants.models import Merchant
+from merchants.selectors import merchant_ids_represented_by
+
+from . import events, rules
+from .deadlines import deadline_for, reminder_due_at
+from .models import (
+    OPEN_STATES,
+    Case,
+    CaseRating,
+    CaseState,
+    Message,
+    Offer,
+    Outcome,
+    Party,
+    Settlement,
+)
+from .notifications import notify
+from .selectors import linked_merchant_ids, mediators_by_load
+
+logger = logging.getLogger(__name__)
+
+S = CaseState
+K = Case.DeadlineKind
+
+
+class TransitionNotAllowed(Exception):
+    """A move that the case's state or the actor's role does not allow; nothing was changed."""
+
+    def __init__(self, message: str):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+class CaseChanged(TransitionNotAllowed):
+    """The form was built from an older version of the case: someone else acted first."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _(
+                "The case changed while you were looking at it. Reload the page, check what "
+                "happened and try again."
+            )
+        )
+
+
+# --- building blocks ----------------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _lock(case_id: int, expected_version: int | None) -> Case:
+    # The row lock serialises every move on one case: a second mediator's request waits here
+    # until the first commits, then finds the new version and is told the case changed.
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if expected_version is not None and case.version != int(expected_version):
+        raise CaseChanged()
+    return case
+
+
+def _check(case: Case, action: str) -> None:
+    if not rules.allowed(case, action):
+        raise TransitionNotAllowed(
+            _("This is not possible while the case is at the stage “%(state)s”.")
+            % {"state": case.get_state_display()}
+        )
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    """Write only ``fields`` and bump the version, on the condition that nobody else did.
+
+    The version condition repeats the lock's guarantee on databases without row locks (SQLite):
+    if another writer got in first, no row matches and the whole move rolls back.
+    """
+    values = {name: getattr(case, name) for name in dict.fromkeys(fields)}
+    # updated_at is when the row was written, even when a caller gives the move another time.
+    written = timezone.now()
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        **values, version=F("version") + 1, updated_at=written
+    )
+    if updated != 1:
+        raise CaseChanged()
+    case.version += 1
+    case.updated_at = written
+
+
+def _set_deadline(case: Case, kind: str, now: datetime) -> list[str]:
+    case.deadline_at = deadline_for(kind, start=now)
+    case.deadline_kind = kind
+    return ["deadline_at", "deadline_kind"]
+
+
+def _clear_deadline(case: Case) -> list[str]:
+    case.deadline_at = None
+    case.deadline_kind = ""
+    return ["deadline_at", "deadline_kind"]
+
+
+def _is_mediator(user) -> bool:
+    return bool(
+        user is not None and user.is_active and user.is_staff and user.has_perm("odr.mediate_case")
+    )
+
+
+def _require_mediator(user) -> None:
+    if not _is_mediator(user):
+        raise TransitionNotAllowed(_("Only a mediator can do this."))
+
+
+def _require_consumer(case: Case, user) -> None:
+    if user is None or case.complaint.consumer_id != user.pk:
+        raise TransitionNotAllowed(_("Only the consumer who filed the complaint can do this."))
+
+
+def _merchant_of(case: Case, user) -> int:
+    """The linked merchant ``user`` speaks for on this case (the lowest id if several)."""
+    ids = merchant_ids_represented_by(user) & linked_merchant_ids(case) if user else set()
+    if not ids or case.accepted_at is None:
+        raise TransitionNotAllowed(
+            _("Only a representative of a merchant named in the complaint can do this.")
+        )
+    return min(ids)
+
+
+def _party(case: Case, user) -> str:
+    """consumer or merchant; anything else is refused."""
+    if user is not None and case.complaint.consumer_id == user.pk:
+        return Party.CONSUMER
+    _merchant_of(case, user)
+    return Party.MERCHANT
+
+
+def _other(party: str) -> str:
+    return Party.MERCHANT if party == Party.CONSUMER else Party.CONSUMER
+
+
+def _note_merchant_answer(case: Case, now: datetime) -> list[str]:
+    """The merchant's first answer, whenever it comes: the credit engine measures it."""
+    if case.merchant_responded_at is None:
+        case.merchant_responded_at = now
+        return ["merchant_responded_at"]
+    return []
+
+
+def _recompute_credit(case: Case) -> None:
+    merchant_ids = sorted(linked_merchant_ids(case))
+    if merchant_ids:
+        # By name: odr must not import credit (credit reads odr, never the reverse).
+        enqueue_on_commit("credit.tasks.recompute_merchants", merchant_ids)
+
+
+def _close(case: Case, *, state: str, outcome: str, now: datetime) -> list[str]:
+    """Close the case with its outcome; the credit engine and the consumer's rating follow."""
+    case.state = state
+    case.outcome = outcome
+    case.closed_at = now
+    _recompute_credit(case)
+    return ["state", "outcome", "closed_at", *_clear_deadline(case)]
+
+
+def _after_close(case: Case) -> None:
+    # Asked once: a case closes once, and this is the only place that asks.
+    notify(
+        case=case,
+        kind="rate_case",
+        consumer=gettext_lazy(
+            "Case %(reference)s is closed. Please tell us how it was handled (1 to 5)."
+        ),
+    )
+
+
+def _auto_assign(case: Case, *, actor=None) -> list[str]:
+    """Give the case to the least-loaded mediator who reads the consumer's language (else the
+    least loaded); no change when it already has one or nobody is available."""
+    if case.mediator_id:
+        return []
+    mediator = mediators_by_load(case.complaint.language).first()
+    if mediator is None:
+        logger.warning("No active mediator to assign case %s to", case.pk)
+        return []
+    case.mediator = mediator
+    return ["mediator"]
+
+
+def _record_assignment(case: Case, *, actor, from_state: str) -> None:
+    events.record(
+        case=case,
+        kind="mediator_assigned",
+        actor=actor,
+        party=Party.MEDIATOR if actor else None,
+        from_state=from_state,
+        data={"mediator_id": case.mediator_id},
+    )
+    notify(
+        case=case,
+        kind="mediator_assigned",
+        mediator=gettext_lazy("Case %(reference)s was assigned to you."),
+        exclude=[actor],
+    )
+
+
+def _supersede_open_offers(case: Case, *, parties: tuple[str, ...], now: datetime) -> None:
+    Offer.objects.filter(case=case, state=Offer.State.OPEN, party__in=parties).update(
+        state=Offer.State.SUPERSEDED, responded_at=now
+    )
+
+
+def _validated_offer(case: Case, *, kind: str, amount, currency: str, terms: str) -> dict:
+    """Field errors (kind, amount, currency, terms) or the clean values of an offer."""
+    errors: dict[str, str] = {}
+    if kind not in Offer.Kind.values:
+        errors["kind"] = _("Choose what is offered.")
+    value: Decimal | None = None
+    if amount in (None, ""):
+        if kind in rules.MONEY_KINDS:
+            errors["amount"] = _("Enter the amount offered.")
+    else:
+        try:
+            value = parse_amount(amount)
+        except ValidationError as exc:
+            errors["amount"] = exc.messages[0]
+    code = (currency or "").strip().upper()
+    order_currency = (case.complaint.currency or "").upper()
+    if value is not None or code:
+        if not code:
+            code = order_currency
+        try:
+            code = validate_currency(code)
+        except ValidationError as exc:
+            errors["currency"] = exc.messages[0]
+        else:
+            if order_currency and code != order_currency:
+                errors["currency"] = _(
+                    "Offers on this case are in %(currency)s, the currency of the order."
+                ) % {"currency": order_currency}
+    terms = (terms or "").strip()
+    if value is None and not terms and "amount" not in errors:
+        errors["terms"] = _("Describe what is offered.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "kind": kind,
+        "amount": value,
+        "currency": code if value is not None else "",
+        "terms": terms,
+    }
+
+
+def _required_text(field: str, value: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _settle(
+    case: Case,
+    *,
+    actor,
+    party: str | None,
+    terms: str,
+    amount: Decimal | None,
+    currency: str,
+    payer: str,
+    payer_merchant_id: int | None,
+    recovered_from_id: int | None = None,
+    offer: Offer | None = None,
+    now: datetime,
+) -> Settlement:
+    """negotiation or mediation -> settled: record what was agreed and who pays by when."""
+    from_state = case.state
+    _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT, Party.MEDIATOR), now=now)
+    settlement = Settlement.objects.create(
+        case=case,
+        offer=offer,
+        terms=terms or (offer.get_kind_display() if offer else ""),
+        amount=amount,
+        currency=currency,
+        payer=payer or Settlement.Payer.MERCHANT,
+        payer_merchant_id=payer_merchant_id,
+        recovered_from_id=recovered_from_id,
+        due_at=deadline_for(K.FULFILMENT, start=now),
+    )
+    case.state = S.SETTLED
+    fields = ["state", "awaiting_consumer_info", *_set_deadline(case, K.FULFILMENT, now)]
+    case.awaiting_consumer_info = False
+    _save(case, fields)
+    events.record(
+        case=case,
+        kind="settled",
+        actor=actor,
+        party=party,
+        from_state=from_state,
+        data={"settlement_id": settlement.pk, "in_mediation": from_state == S.MEDIATION},
+    )
+    notify(
+        case=case,
+        kind="settled",
+        consumer=gettext_lazy(
+            "A settlement was agreed on case %(reference)s. Confirm on the case page once you "
+            "have received it."
+        ),
+        merchant=gettext_lazy(
+            "A settlement was agreed on case %(reference)s. Please fulfil it by the due date."
+        ),
+        mediator=gettext_lazy("A settlement was agreed on case %(reference)s."),
+        exclude=[actor],
+    )
+    return settlement
+
+
+# --- opening and screening ----------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(*, complaint_id: int, now: datetime | None = None) -> Case | None:
+    """Open the case of a submitted complaint; the existing one if it is already open, None if
+    the complaint is not submitted. Safe to call any number of times."""
+    now = _now(now)
+    # Locking the complaint makes two concurrent calls open one case, not fail on the unique key.
+    complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+    if complaint is None or complaint.status != Complaint.Status.SUBMITTED:
+        return None
+    existing = Case.objects.filter(complaint=complaint).first()
+    if existing is not None:
+        return existing
+    case = Case(complaint=complaint, state=S.SUBMITTED)
+    _set_deadline(case, K.SCREENING, now)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # Another process opened it between our check and our insert (databases without row
+        # locks); theirs is the case.
+        return Case.objects.get(complaint=complaint)
+    events.record(case=case, kind="case_opened", from_state="")
+    return case
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    case_id: int,
+    mediator,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """submitted -> awaiting_merchant: in scope; the merchant's answer is now due."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "accept")
+    from_state = case.state
+    case.state = S.AWAITING_MERCHANT
+    case.accepted_at = now
+    case.awaiting_consumer_info = False
+    fields = ["state", "accepted_at", "awaiting_consumer_info"]
+    fields += _set_deadline(case, K.MERCHANT_RESPONSE, now)
+    case.merchant_response_due_at = case.deadline_at
+    fields.append("merchant_response_due_at")
+    _save(case, fields)
+    events.record(case=case, kind="accepted", actor=mediator, from_state=from_state, note=note)
+    notify(
+        case=case,
+        kind="accepted",
+        consumer=gettext_lazy(
+            "Your complaint %(reference)s was accepted. The merchant has been asked to answer."
+        ),
+        merchant=gettext_lazy(
+            "A complaint naming your business, %(reference)s, needs your answer."
+        ),
+    )
+    return case
+
+
+@transaction.atomic
+def case_reject(
+    *,
+    case_id: int,
+    mediator,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """submitted -> rejected: out of scope or unfounded; the reason is shown to the consumer."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "reject")
+    reason = _required_text("reason", reason, _("Give the reason the consumer will read."))
+    from_state = case.state
+    case.rejection_reason = reason
+    case.awaiting_consumer_info = False
+    fields = ["rejection_reason", "awaiting_consumer_info"]
+    fields += _close(case, state=S.REJECTED, outcome=Outcome.REJECTED_UNFOUNDED, now=now)
+    _save(case, fields)
+    events.record(case=case, kind="rejected", actor=mediator, from_state=from_state, note=reason)
+    notify(
+        case=case,
+        kind="rejected",
+        consumer=gettext_lazy(
+            "Your complaint %(reference)s was not accepted. The reason is on the case page."
+        ),
+    )
+    _after_close(case)
+    return case
+
+
+@transaction.atomic
+def case_request_info(
+    *,
+    case_id: int,
+    mediator,
+    question: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Screening waits for the consumer's answer, with its own deadline (state stays submitted)."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "request_info")
+    if case.awaiting_consumer_info:
+        raise TransitionNotAllowed(_("The consumer has already been asked and has not answered."))
+    question = _required_text("question", question, _("Write what the consumer should send."))
+    case.awaiting_consumer_info = True
+    fields = ["awaiting_consumer_info", *_set_deadline(case, K.CONSUMER_INFO, now)]
+    _save(case, fields)
+    Message.objects.create(case=case, author=mediator, party=Party.MEDIATOR, body=question)
+    events.record(
+        case=case, kind="info_requested", actor=mediator, from_state=case.state, note=question
+    )
+    notify(
+        case=case,
+        kind="info_requested",
+        consumer=gettext_lazy(
+            "The mediator needs more information about your complaint %(reference)s."
+        ),
+    )
+    return case
+
+
+@transaction.atomic
+def case_info_provided(
+    *,
+    case_id: int,
+    consumer,
+    text: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """The consumer answers the mediator's question; screening resumes with a fresh deadline."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_consumer(case, consumer)
+    _check(case, "provide_info")
+    if not case.awaiting_consumer_info:
+        raise TransitionNotAllowed(_("Nobody is waiting for information on this case."))
+    text = _required_text("text", text, _("Write the information asked for."))
+    case.awaiting_consumer_info = False
+    fields = ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)]
+    _save(case, fields)
+    Message.objects.create(case=case, author=consumer, party=Party.CONSUMER, body=text)
+    events.record(
+        case=case,
+        kind="info_provided",
+        actor=consumer,
+        party=Party.CONSUMER,
+        from_state=case.state,
+    )
+    notify(
+        case=case,
+        kind="info_provided",
+        mediator=gettext_lazy("The consumer answered your question on case %(reference)s."),
+    )
+    return case
+
+
+# --- the merchant's answer ----------------------------------------------------------------
+
+
+def _merchant_answered(case: Case, *, kind: str, actor, now: datetime, note: str = "", data=None):
+    """awaiting_merchant -> negotiation, the DESIGN's "respond" arrow."""
+    from_state = case.state
+    case.state = S.NEGOTIATION
+    fields = ["state", *_note_merchant_answer(case, now), *_set_deadline(case, K.NEGOTIATION, now)]
+    _save(case, fields)
+    events.record(
+        case=case,
+        kind=kind,
+        actor=actor,
+        party=Party.MERCHANT,
+        from_state=from_state,
+        note=note,
+        data=data,
+    )
+
+
+@transaction.atomic
+def merchant_accept_claim(
+    *,
+    case_id: int,
+    representative,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """The merchant gives the consumer what the complaint asks for: the case settles on the
+    claim's terms (from awaiting_merchant it passes through negotiation, as DESIGN.md draws it).
+    """
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    merchant_id = _merchant_of(case, representative)
+    _check(case, "accept_claim")
+    complaint = case.complaint
+    if case.state == S.AWAITING_MERCHANT:
+        _merchant_answered(
+            case, kind="merchant_accepted_claim", actor=representative, now=now, note=note
+        )
+    else:
+        fields = _note_merchant_answer(case, now)
+        if fields:
+            _save(case, fields)
+        events.record(
+            case=case,
+            kind="merchant_accepted_claim",
+            actor=representative,
+            party=Party.MERCHANT,
+            from_state=case.state,
+            note=note,
+        )
+    amount = complaint.remedy_amount
+    if amount is None and complaint.remedy == Remedy.REFUND:
+        amount = complaint.amount
+    if amount is not None and amount <= 0:
+        amount = None
+    claim = complaint.get_remedy_display() if complaint.remedy else _("The consumer's claim")
+    terms = f"{claim}: {complaint.remedy_details}" if complaint.remedy_details else claim
+    _settle(
+        case,
+        actor=representative,
+        party=Party.MERCHANT,
+        terms=terms,
+        amount=amount,
+        currency=complaint.currency if amount is not None else "",
+        payer=Settlement.Payer.MERCHANT,
+        payer_merchant_id=merchant_id,
+        now=now,
+    )
+    return case
+
+
+def _create_offer(case: Case, *, user, party: str, values: dict, now: datetime, **extra) -> Offer:
+    return Offer.objects.create(case=case, made_by=user, party=party, **values, **extra)
+
+
+@transaction.atomic
+def merchant_make_offer(
+    *,
+    case_id: int,
+    representative,
+    kind: str,
+    amount=None,
+    currency: str = "",
+    terms: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    """awaiting_merchant -> negotiation: the merchant answers with an offer."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    merchant_id = _merchant_of(case, representative)
+    _check(case, "merchant_offer")
+    values = _validated_offer(case, kind=kind, amount=amount, currency=currency, terms=terms)
+    offer = _create_offer(
+        case,
+        user=representative,
+        party=Party.MERCHANT,
+        values=values,
+        now=now,
+        payer=Settlement.Payer.MERCHANT,
+        payer_merchant_id=merchant_id,
+    )
+    _merchant_answered(
+        case, kind="merchant_offered", actor=representative, now=now, data={"offer_id": offer.pk}
+    )
+    notify(
+        case=case,
+        kind="offer_made",
+        consumer=gettext_lazy(
+            "The merchant answered your complaint %(reference)s with an offer. Accept, reject "
+            "or counter it on the case page."
+        ),
+    )
+    return offer
+
+
+@transaction.atomic
+def merchant_dispute(
+    *,
+    case_id: int,
+    representative,
+    reasons: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """awaiting_merchant -> negotiation: the merchant disputes the claim, giving its reasons."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _merchant_of(case, representative)
+    _check(case, "dispute")
+    reasons = _required_text("reasons", reasons, _("Explain why you dispute the claim."))
+    Message.objects.create(case=case, author=representative, party=Party.MERCHANT, body=reasons)
+    _merchant_answered(case, kind="merchant_disputed", actor=representative, now=now, note=reasons)
+    notify(
+        case=case,
+        kind="merchant_disputed",
+        consumer=gettext_lazy(
+            "The merchant disputes your complaint %(reference)s. Read its reasons and answer on "
+            "the case page, or ask for mediation."
+        ),
+    )
+    return case
+
+
+# --- negotiation: offers ------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_make(
+    *,
+    case_id: int,
+    user,
+    kind: str,
+    amount=None,
+    currency: str = "",
+    terms: str = "",
+    counter_to: int | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    """An offer, or a counter-offer to the other side's open offer. It replaces the open offers
+    of both parties: only the latest proposal between them stands."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    party = _party(case, user)
+    _check(case, "offer")
+    if counter_to is not None:
+        countered = Offer.objects.filter(pk=counter_to, case=case).first()
+        if (
+            countered is None
+            or countered.state != Offer.State.OPEN
+            or countered.party != _other(party)
+        ):
+            raise TransitionNotAllowed(_("That offer can no longer be countered."))
+    values = _validated_offer(case, kind=kind, amount=amount, currency=currency, terms=terms)
+    extra = {}
+    fields = []
+    if party == Party.MERCHANT:
+        extra = {"payer": Settlement.Payer.MERCHANT, "payer_merchant_id": _merchant_of(case, user)}
+        fields = _note_merchant_answer(case, now)
+    _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT), now=now)
+    offer = _create_offer(case, user=user, party=party, values=values, now=now, **extra)
+    _save(case, fields)
+    events.record(
+        case=case,
+        kind="offer_countered" if counter_to else "offer_made",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        data={"offer_id": offer.pk, "counter_to": counter_to},
+    )
+    text = gettext_lazy("There is a new offer on case %(reference)s. Please answer it.")
+    notify(
+        case=case,
+        kind="offer_made",
+        consumer=text if party == Party.MERCHANT else None,
+        merchant=text if party == Party.CONSUMER else None,
+        mediator=gettext_lazy("A party made an offer on case %(reference)s."),
+    )
+    return offer
+
+
+def _lock_offer(offer_id: int, expected_version: int | None) -> tuple[Case, Offer]:
+    case_id = Offer.objects.filter(pk=offer_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise TransitionNotAllowed(_("This offer does not exist."))
+    case = _lock(case_id, expected_version)
+    # Read after the case lock: offers only change under it, so this is the current state.
+    return case, Offer.objects.get(pk=offer_id)
+
+
+@transaction.atomic
+def offer_accept(
+    *,
+    offer_id: int,
+    user,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Settlement:
+    """The other side accepts an open offer: the case settles on its terms."""
+    now = _now(now)
+    case, offer = _lock_offer(offer_id, expected_version)
+    party = _party(case, user)
+    _check(case, "answer_offer")
+    if offer.state != Offer.State.OPEN or offer.party != _other(party):
+        raise TransitionNotAllowed(_("This offer cannot be accepted any more."))
+    offer.state = Offer.State.ACCEPTED
+    offer.responded_at = now
+    offer.save(update_fields=["state", "responded_at"])
+    payer_merchant_id = offer.payer_merchant_id
+    fields = []
+    if party == Party.MERCHANT:
+        payer_merchant_id = _merchant_of(case, user)
+        fields = _note_merchant_answer(case, now)
+    if fields:
+        _save(case, fields)
+    events.record(
+        case=case,
+        kind="offer_accepted",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        data={"offer_id": offer.pk},
+    )
+    return _settle(
+        case,
+        actor=user,
+        party=party,
+        terms=offer.terms,
+        amount=offer.amount,
+        currency=offer.currency,
+        payer=Settlement.Payer.MERCHANT,
+        payer_merchant_id=payer_merchant_id,
+        offer=offer,
+        now=now,
+    )
+
+
+@transaction.atomic
+def offer_reject(
+    *,
+    offer_id: int,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    now = _now(now)
+    case, offer = _lock_offer(offer_id, expected_version)
+    party = _party(case, user)
+    _check(case, "answer_offer")
+    if offer.state != Offer.State.OPEN or offer.party != _other(party):
+        raise TransitionNotAllowed(_("This offer cannot be rejected any more."))
+    offer.state = Offer.State.REJECTED
+    offer.responded_at = now
+    offer.save(update_fields=["state", "responded_at"])
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
+    events.record(
+        case=case,
+        kind="offer_rejected",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        note=reason.strip(),
+        data={"offer_id": offer.pk},
+    )
+    text = gettext_lazy("Your offer on case %(reference)s was rejected.")
+    notify(
+        case=case,
+        kind="offer_rejected",
+        consumer=text if party == Party.MERCHANT else None,
+        merchant=text if party == Party.CONSUMER else None,
+    )
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(
+    *,
+    offer_id: int,
+    user,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    now = _now(now)
+    case, offer = _lock_offer(offer_id, expected_version)
+    party = _party(case, user)
+    _check(case, "answer_offer")
+    if offer.state != Offer.State.OPEN or offer.party != party:
+        raise TransitionNotAllowed(_("This offer cannot be withdrawn any more."))
+    offer.state = Offer.State.WITHDRAWN
+    offer.responded_at = now
+    offer.save(update_fields=["state", "responded_at"])
+    _save(case, [])
+    events.record(
+        case=case,
+        kind="offer_withdrawn",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        data={"offer_id": offer.pk},
+    )
+    text = gettext_lazy("An offer on case %(reference)s was withdrawn.")
+    notify(
+        case=case,
+        kind="offer_withdrawn",
+        consumer=text if party == Party.MERCHANT else None,
+        merchant=text if party == Party.CONSUMER else None,
+    )
+    return offer
+
+
+# --- mediation ----------------------------------------------------------------------------
+
+
+def _enter_mediation(
+    case: Case, *, kind: str, actor, party, now: datetime, note: str = "", fields=()
+):
+    """-> mediation, with its deadline and a mediator if the case has none."""
+    from_state = case.state
+    case.state = S.MEDIATION
+    fields = [*fields, "state", *_set_deadline(case, K.MEDIATION, now)]
+    assigned = _auto_assign(case)
+    _save(case, fields + assigned)
+    events.record(case=case, kind=kind, actor=actor, party=party, from_state=from_state, note=note)
+    if assigned:
+        _record_assignment(case, actor=None, from_state=case.state)
+    text = gettext_lazy("Case %(reference)s is now in mediation.")
+    notify(
+        case=case,
+        kind="mediation",
+        consumer=text,
+        merchant=text,
+        mediator=None if assigned else text,
+        exclude=[actor],
+    )
+
+
+@transaction.atomic
+def case_request_mediation(
+    *,
+    case_id: int,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """negotiation -> mediation at either party's request."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    party = _party(case, user)
+    _check(case, "request_mediation")
+    _enter_mediation(
+        case, kind="mediation_requested", actor=user, party=party, now=now, note=reason.strip()
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign_mediator(
+    *,
+    case_id: int,
+    mediator,
+    assigned_by,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Give an open case to ``mediator`` (assign to me, or to a colleague)."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(assigned_by)
+    _check(case, "assign")
+    if not _is_mediator(mediator):
+        raise TransitionNotAllowed(_("Cases can only be assigned to active mediators."))
+    if case.mediator_id == mediator.pk:
+        raise TransitionNotAllowed(_("The case is already assigned to this mediator."))
+    case.mediator = mediator
+    _save(case, ["mediator"])
+    _record_assignment(case, actor=assigned_by, from_state=case.state)
+    return case
+
+
+@transaction.atomic
+def case_auto_assign(
+    *,
+    case_id: int,
+    assigned_by=None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Assign an unassigned open case to the least-loaded mediator who reads its language."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    if assigned_by is not None:
+        _require_mediator(assigned_by)
+    _check(case, "assign")
+    if case.mediator_id:
+        raise TransitionNotAllowed(_("The case already has a mediator."))
+    if not _auto_assign(case):
+        raise TransitionNotAllowed(_("No active mediator is available."))
+    _save(case, ["mediator"])
+    _record_assignment(case, actor=assigned_by, from_state=case.state)
+    return case
+
+
+def _payer_fields(case: Case, *, payer: str, payer_merchant_id, recovered_from_id) -> dict:
+    linked = linked_merchant_ids(case)
+    errors: dict[str, str] = {}
+    if payer not in Settlement.Payer.values:
+        errors["payer"] = _("Choose who pays.")
+    if payer == Settlement.Payer.PLATFORM_IN_ADVANCE:
+        if not payer_merchant_id or not Merchant.objects.filter(pk=payer_merchant_id).exists():
+            errors["payer_merchant"] = _("Choose the platform that pays in advance.")
+        if not recovered_from_id or int(recovered_from_id) not in linked:
+            errors["recovered_from"] = _(
+                "Choose the merchant, named in the complaint, the platform recovers from."
+            )
+        elif payer_merchant_id and int(payer_merchant_id) == int(recovered_from_id):
+            errors["recovered_from"] = _("The platform cannot recover the amount from itself.")
+    else:
+        if payer_merchant_id and int(payer_merchant_id) not in linked:
+            errors["payer_merchant"] = _("Choose a merchant named in the complaint.")
+        payer_merchant_id = payer_merchant_id or (min(linked) if linked else None)
+        recovered_from_id = None
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "payer": payer,
+        "payer_merchant_id": int(payer_merchant_id) if payer_merchant_id else None,
+        "recovered_from_id": int(recovered_from_id) if recovered_from_id else None,
+    }
+
+
+@transaction.atomic
+def mediator_propose_settlement(
+    *,
+    case_id: int,
+    mediator,
+    kind: str,
+    amount=None,
+    currency: str = "",
+    terms: str,
+    payer: str = Settlement.Payer.MERCHANT,
+    payer_merchant_id: int | None = None,
+    recovered_from_id: int | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    """The mediator's proposal: each party accepts or rejects it; both accepting settles."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "propose_settlement")
+    errors = {}
+    try:
+        values = _validated_offer(case, kind=kind, amount=amount, currency=currency, terms=terms)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not (terms or "").strip():
+        errors.setdefault("terms", [_("Write the terms of the settlement.")])
+    try:
+        payer_values = _payer_fields(
+            case,
+            payer=payer,
+            payer_merchant_id=payer_merchant_id,
+            recovered_from_id=recovered_from_id,
+        )
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT, Party.MEDIATOR), now=now)
+    offer = _create_offer(
+        case, user=mediator, party=Party.MEDIATOR, values=values, now=now, **payer_values
+    )
+    _save(case, [])
+    events.record(
+        case=case,
+        kind="settlement_proposed",
+        actor=mediator,
+        from_state=case.state,
+        data={"offer_id": offer.pk},
+    )
+    text = gettext_lazy(
+        "The mediator proposed a settlement on case %(reference)s. Accept or reject it on the "
+        "case page."
+    )
+    notify(case=case, kind="settlement_proposed", consumer=text, merchant=text)
+    return offer
+
+
+def _lock_proposal(offer_id: int, expected_version: int | None, user) -> tuple[Case, Offer, str]:
+    case, offer = _lock_offer(offer_id, expected_version)
+    party = _party(case, user)
+    _check(case, "answer_settlement")
+    accepted_at = (
+        offer.consumer_accepted_at if party == Party.CONSUMER else offer.merchant_accepted_at
+    )
+    if offer.party != Party.MEDIATOR or offer.state != Offer.State.OPEN or accepted_at:
+        raise TransitionNotAllowed(_("This proposal cannot be answered any more."))
+    return case, offer, party
+
+
+@transaction.atomic
+def settlement_accept(
+    *,
+    offer_id: int,
+    user,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    """One party accepts the mediator's proposal; when both have, mediation -> settled."""
+    now = _now(now)
+    case, offer, party = _lock_proposal(offer_id, expected_version, user)
+    if party == Party.CONSUMER:
+        offer.consumer_accepted_at = now
+    else:
+        offer.merchant_accepted_at = now
+    both = offer.consumer_accepted_at and offer.merchant_accepted_at
+    if both:
+        offer.state = Offer.State.ACCEPTED
+        offer.responded_at = now
+    offer.save(
+        update_fields=["consumer_accepted_at", "merchant_accepted_at", "state", "responded_at"]
+    )
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
+    events.record(
+        case=case,
+        kind="settlement_accepted",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        data={"offer_id": offer.pk},
+    )
+    if both:
+        _settle(
+            case,
+            actor=user,
+            party=party,
+            terms=offer.terms,
+            amount=offer.amount,
+            currency=offer.currency,
+            payer=offer.payer,
+            payer_merchant_id=offer.payer_merchant_id,
+            recovered_from_id=offer.recovered_from_id,
+            offer=offer,
+            now=now,
+        )
+    else:
+        text = gettext_lazy(
+            "The other party accepted the mediator's proposal on case %(reference)s."
+        )
+        notify(
+            case=case,
+            kind="settlement_accepted",
+            consumer=text if party == Party.MERCHANT else None,
+            merchant=text if party == Party.CONSUMER else None,
+            mediator=gettext_lazy("A party accepted your proposal on case %(reference)s."),
+        )
+    return offer
+
+
+@transaction.atomic
+def settlement_reject(
+    *,
+    offer_id: int,
+    user,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Offer:
+    """A party rejects the mediator's proposal; mediation continues."""
+    now = _now(now)
+    case, offer, party = _lock_proposal(offer_id, expected_version, user)
+    offer.state = Offer.State.REJECTED
+    offer.responded_at = now
+    offer.save(update_fields=["state", "responded_at"])
+    _save(case, _note_merchant_answer(case, now) if party == Party.MERCHANT else [])
+    events.record(
+        case=case,
+        kind="settlement_rejected",
+        actor=user,
+        party=party,
+        from_state=case.state,
+        note=reason.strip(),
+        data={"offer_id": offer.pk},
+    )
+    text = gettext_lazy("The mediator's proposal on case %(reference)s was rejected.")
+    notify(
+        case=case,
+        kind="settlement_rejected",
+        consumer=text if party == Party.MERCHANT else None,
+        merchant=text if party == Party.CONSUMER else None,
+        mediator=text,
+    )
+    return offer
+
+
+# --- settlement ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def settlement_confirm_paid(
+    *,
+    case_id: int,
+    consumer,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """settled (or escalated, when paid late) -> resolved: the consumer received the money or
+    the goods."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_consumer(case, consumer)
+    _check(case, "confirm_paid")
+    settlement = Settlement.objects.get(case=case)
+    settlement.paid_confirmed_at = now
+    settlement.save(update_fields=["paid_confirmed_at"])
+    if settlement.payer == Settlement.Payer.PLATFORM_IN_ADVANCE:
+        outcome = Outcome.COMPENSATED_IN_ADVANCE
+    elif case.events.filter(kind="settled", from_state=S.MEDIATION).exists():
+        outcome = Outcome.SETTLED_IN_MEDIATION
+    else:
+        outcome = Outcome.RESOLVED_BY_MERCHANT
+    from_state = case.state
+    _save(case, _close(case, state=S.RESOLVED, outcome=outcome, now=now))
+    events.record(
+        case=case,
+        kind="payment_confirmed",
+        actor=consumer,
+        party=Party.CONSUMER,
+        from_state=from_state,
+    )
+    text = gettext_lazy(
+        "The consumer confirmed receiving the settlement: case %(reference)s is resolved."
+    )
+    notify(case=case, kind="resolved", merchant=text, mediator=text)
+    _after_close(case)
+    return case
+
+
+@transaction.atomic
+def settlement_compensate_in_advance(
+    *,
+    case_id: int,
+    mediator,
+    platform_id: int,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Settlement:
+    """An escalated settlement is paid by the platform in advance, which recovers the amount
+    from the merchant that should have paid; recorded as such on the settlement."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "compensate_in_advance")
+    settlement = Settlement.objects.get(case=case)
+    recovered_from = settlement.payer_merchant_id or min(linked_merchant_ids(case), default=None)
+    if not Merchant.objects.filter(pk=platform_id).exists():
+        raise ValidationError({"platform": _("Choose the platform that pays in advance.")})
+    if recovered_from is None or int(platform_id) == recovered_from:
+        raise ValidationError(
+            {"platform": _("The platform must be another party than the merchant that owes.")}
+        )
+    settlement.payer = Settlement.Payer.PLATFORM_IN_ADVANCE
+    settlement.recovered_from_id = recovered_from
+    settlement.payer_merchant_id = int(platform_id)
+    settlement.save(update_fields=["payer", "recovered_from", "payer_merchant"])
+    _save(case, [])
+    events.record(
+        case=case,
+        kind="compensation_in_advance",
+        actor=mediator,
+        from_state=case.state,
+        note=note.strip(),
+        data={"platform_id": int(platform_id), "recovered_from_id": recovered_from},
+    )
+    notify(
+        case=case,
+        kind="compensation_in_advance",
+        consumer=gettext_lazy(
+            "The platform will pay the settlement of case %(reference)s in advance. Confirm on "
+            "the case page once you have received it."
+        ),
+        merchant=gettext_lazy(
+            "The platform pays the settlement of case %(reference)s in advance and will "
+            "recover it from you."
+        ),
+    )
+    return settlement
+
+
+# --- the final stage and closing ----------------------------------------------------------
+
+
+def _referral_outcome(case: Case) -> str:
+    # A merchant that never answered at any stage is why the case could not be resolved.
+    if case.merchant_responded_at is None:
+        return Outcome.MERCHANT_UNRESPONSIVE
+    return Outcome.REFERRED_UNRESOLVED
+
+
+def _refer(case: Case, *, actor, kind: str, summary: str, now: datetime) -> None:
+    from_state = case.state
+    fields = _close(case, state=S.REFERRED, outcome=_referral_outcome(case), now=now)
+    if summary:
+        case.mediator_summary = summary
+        fields.append("mediator_summary")
+    _save(case, fields)
+    events.record(case=case, kind=kind, actor=actor, from_state=from_state, note=summary)
+    notify(
+        case=case,
+        kind="referred",
+        consumer=gettext_lazy(
+            "Mediation of case %(reference)s ended without agreement. The case is referred; "
+            "its dossier is on the case page for a consumer authority, arbitrator or court."
+        ),
+        merchant=gettext_lazy(
+            "Mediation of case %(reference)s ended without agreement; the case is referred."
+        ),
+        exclude=[actor],
+    )
+    _after_close(case)
+
+
+@transaction.atomic
+def case_refer(
+    *,
+    case_id: int,
+    mediator,
+    summary: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Mediation failed: mediation (or an escalated settlement) -> referred, with the
+    mediator's summary for the dossier."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "refer")
+    summary = _required_text(
+        "summary", summary, _("Summarise the case for the authority it is referred to.")
+    )
+    _refer(case, actor=mediator, kind="referred", summary=summary, now=now)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(
+    *,
+    case_id: int,
+    consumer,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Any open stage -> withdrawn, at the consumer's wish."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_consumer(case, consumer)
+    _check(case, "withdraw")
+    from_state = case.state
+    case.awaiting_consumer_info = False
+    fields = ["awaiting_consumer_info"]
+    fields += _close(case, state=S.WITHDRAWN, outcome=Outcome.WITHDRAWN, now=now)
+    _supersede_open_offers(case, parties=(Party.CONSUMER, Party.MERCHANT, Party.MEDIATOR), now=now)
+    _save(case, fields)
+    events.record(
+        case=case,
+        kind="withdrawn",
+        actor=consumer,
+        party=Party.CONSUMER,
+        from_state=from_state,
+        note=reason.strip(),
+    )
+    text = gettext_lazy("The consumer withdrew the complaint of case %(reference)s.")
+    notify(
+        case=case,
+        kind="withdrawn",
+        merchant=text if case.accepted_at else None,
+        mediator=text,
+    )
+    _after_close(case)
+    return case
+
+
+@transaction.atomic
+def case_record_outcome(
+    *,
+    case_id: int,
+    mediator,
+    outcome: str,
+    summary: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """Record (or correct) the outcome of a resolved or referred case, within the outcomes its
+    closing allows; the credit engine recomputes."""
+    now = _now(now)
+    case = _lock(case_id, expected_version)
+    _require_mediator(mediator)
+    _check(case, "record_outcome")
+    if outcome not in rules.OUTCOMES_FOR_STATE[case.state]:
+        raise ValidationError(
+            {"outcome": _("This outcome does not fit a case that closed this way.")}
+        )
+    previous = case.outcome
+    case.outcome = outcome
+    fields = ["outcome"]
+    if summary.strip():
+        case.mediator_summary = summary.strip()
+        fields.append("mediator_summary")
+    _save(case, fields)
+    events.record(
+        case=case,
+        kind="outcome_recorded",
+        actor=mediator,
+        from_state=case.state,
+        note=summary.strip(),
+        data={"previous": previous, "outcome": outcome},
+    )
+    _recompute_credit(case)
+    return case
+
+
+# --- the thread ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_post(
+    *, case_id: int, user, body: str, internal: bool = False, now: datetime | None = None
+) -> Message:
+    """A message in the case thread; mediators may also write internal notes the parties never
+    see. Messages do not move the case, so they do not change its version."""
+    now = _now(now)
+    case = Case.objects.select_for_update().get(pk=case_id)
+    body = _required_text("body", body, _("Write a message."))
+    if _is_mediator(user) and case.complaint.consumer_id != user.pk:
+        party = Party.MEDIATOR
+        if not case.is_open and not internal:
+            raise TransitionNotAllowed(_("The case is closed."))
+    else:
+        if internal:
+            raise TransitionNotAllowed(_("Only mediators write internal notes."))
+        party = _party(case, user)
+        _check(case, "message")
+    message = Message.objects.create(
+        case=case, author=user, party=party, body=body, internal=internal
+    )
+    if party == Party.MERCHANT:
+        fields = _note_merchant_answer(case, now)
+        if fields:
+            _save(case, fields)
+    if not internal:
+        text = gettext_lazy("New message on case %(reference)s.")
+        notify(
+            case=case,
+            kind="message",
+            consumer=text if party != Party.CONSUMER else None,
+            merchant=text if party != Party.MERCHANT and case.accepted_at else None,
+            mediator=text if party != Party.MEDIATOR else None,
+            exclude=[user],
+        )
+    return message
+
+
+@transaction.atomic
+def case_rate(*, case_id: int, consumer, score: int, comment: str = "") -> CaseRating:
+    """The consumer's one rating (1-5) of how a closed case was handled."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    _require_consumer(case, consumer)
+    _check(case, "rate")
+    if CaseRating.objects.filter(case=case).exists():
+        raise TransitionNotAllowed(_("You have already rated this case."))
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
+    return CaseRating.objects.create(case=case, score=score, comment=(comment or "").strip())
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | None:
+    """What a passed deadline does (DESIGN.md, issue 5), done by the system (actor None).
+
+    Returns the event kind written, or None when there was nothing to do: the deadline is not
+    past, or the case already moved on. That check under the lock is what makes the sweep
+    idempotent: a second run finds a future deadline (or none) and does nothing.
+    """
+    now = _now(now)
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if case.state not in OPEN_STATES or case.deadline_at is None or case.deadline_at > now:
+        return None
+    kind, state = case.deadline_kind, case.state
+
+    if kind == K.CONSUMER_INFO and state == S.SUBMITTED:
+        case.awaiting_consumer_info = False
+        _save(case, ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)])
+        events.record(case=case, kind="info_expired", from_state=state)
+        notify(
+            case=case,
+            kind="info_expired",
+            mediator=gettext_lazy(
+                "The consumer did not send the information asked for on case %(reference)s."
+            ),
+        )
+        return "info_expired"
+
+    if kind == K.MERCHANT_RESPONSE and state == S.AWAITING_MERCHANT:
+        # Recorded now, not at closing: not answering is what the credit engine must see
+        # at once (DESIGN.md: "an unanswered case ... counts against their credit").
+        case.outcome = Outcome.MERCHANT_UNRESPONSIVE
+        _recompute_credit(case)
+        _enter_mediation(
+            case,
+            kind="merchant_response_expired",
+            actor=None,
+            party=None,
+            now=now,
+            fields=["outcome"],
+        )
+        return "merchant_response_expired"
+
+    if kind == K.NEGOTIATION and state == S.NEGOTIATION:
+        _enter_mediation(case, kind="negotiation_expired", actor=None, party=None, now=now)
+        return "negotiation_expired"
+
+    if kind == K.MEDIATION and state in (S.MEDIATION, S.ESCALATED):
+        _refer(case, actor=None, kind="mediation_expired", summary="", now=now)
+        return "mediation_expired"
+
+    if kind == K.FULFILMENT and state == S.SETTLED:
+        case.state = S.ESCALATED
+        # Back with the mediator, who has a mediation period to get it paid or refer it.
+        fields = ["state", *_set_deadline(case, K.MEDIATION, now)]
+        assigned = _auto_assign(case)
+        _save(case, fields + assigned)
+        events.record(case=case, kind="fulfilment_expired", from_state=state)
+        if assigned:
+            _record_assignment(case, actor=None, from_state=case.state)
+        notify(
+            case=case,
+            kind="escalated",
+            consumer=gettext_lazy(
+                "The settlement of case %(reference)s was not confirmed as paid in time. A "
+                "mediator is following it up; confirm on the case page if you have been paid."
+            ),
+            merchant=gettext_lazy(
+                "The settlement of case %(reference)s was not paid in time and went back to "
+                "the mediator."
+            ),
+            mediator=None
+            if assigned
+            else gettext_lazy("The settlement of case %(reference)s was not paid in time."),
+        )
+        return "fulfilment_expired"
+
+    logger.warning("Case %s: deadline %s does not fit state %s", case.pk, kind, state)
+    return None
+
+
+_REMINDERS = {
+    K.CONSUMER_INFO: {
+        "consumer": gettext_lazy(
+            "Reminder: the mediator is waiting for your information on case %(reference)s."
+        ),
+    },
+    K.MERCHANT_RESPONSE: {
+        "merchant": gettext_lazy(
+            "Reminder: case %(reference)s needs your answer before the deadline, or it goes "
+            "to mediation without you."
+        ),
+    },
+    K.NEGOTIATION: {
+        "consumer": gettext_lazy(
+            "Reminder: negotiation on case %(reference)s ends soon; without agreement it goes "
+            "to mediation."
+        ),
+        "merchant": gettext_lazy(
+            "Reminder: negotiation on case %(reference)s ends soon; without agreement it goes "
+            "to mediation."
+        ),
+    },
+    K.MEDIATION: {
+        "mediator": gettext_lazy(
+            "Reminder: mediation time on case %(reference)s ends soon; then it is referred."
+        ),
+        "consumer": gettext_lazy("Reminder: mediation time on case %(reference)s ends soon."),
+        "merchant": gettext_lazy("Reminder: mediation time on case %(reference)s ends soon."),
+    },
+    K.FULFILMENT: {
+        "merchant": gettext_lazy(
+            "Reminder: the settlement of case %(reference)s must be fulfilled before the deadline."
+        ),
+        "consumer": gettext_lazy(
+            "Reminder: confirm on the case page once you have received the settlement of case "
+            "%(reference)s."
+        ),
+    },
+}
+
+
+@transaction.atomic
+def case_send_reminder(*, case_id: int, now: datetime | None = None) -> bool:
+    """Remind whoever must act before the current deadline, once per deadline.
+
+    ``reminder_sent_for`` holds the deadline reminded of: a new deadline gets its own reminder,
+    the same one never a second. A reminder does not move the case, so the version stays.
+    """
+    now = _now(now)
+    case = Case.objects.select_for_update().get(pk=case_id)
+    deadline = case.deadline_at
+    texts = _REMINDERS.get(case.deadline_kind)
+    if (
+        not texts
+        or not case.is_open
+        or deadline is None
+        or case.reminder_sent_for == deadline
+        or not reminder_due_at(deadline) <= now < deadline
+    ):
+        return False
+    case.reminder_sent_for = deadline
+    case.save(update_fields=["reminder_sent_for", "updated_at"])
+    events.record(
+        case=case,
+        kind="reminder_sent",
+        from_state=case.state,
+        data={"deadline_kind": case.deadline_kind},
+    )
+    notify(case=case, kind="reminder", **texts)
+    return True

@@ -1,0 +1,277 @@
+"""The case page: who may see it, what it shows, and the parties' actions through it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from odr import services
+from odr.models import CaseState, Message, Offer
+
+from ..factories import MerchantRepresentativeFactory
+from .builders import build
+
+S = CaseState
+pytestmark = pytest.mark.django_db
+
+
+def _url(w, name="odr:case_detail", **kwargs):
+    return reverse(name, kwargs={"reference": w.case.complaint.reference, **kwargs})
+
+
+def test_the_consumer_sees_the_state_in_plain_words_and_the_next_deadline(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.consumer)
+
+    html = client.get(_url(w)).content.decode()
+
+    assert "Waiting for the merchant&#x27;s answer" in html
+    assert "The merchant has been asked to answer" in html
+    assert "Next deadline:" in html
+    assert "data-local-time" in html
+    assert "merchant&#x27;s answer" in html
+
+
+@pytest.mark.parametrize("who", ["stranger", "other_rep", "anonymous_staff"])
+def test_anyone_but_the_parties_gets_404(client, mediator, who, other_consumer):
+    w = build(S.NEGOTIATION, mediator)
+    user = {
+        "stranger": other_consumer,
+        "other_rep": MerchantRepresentativeFactory().user,
+        "anonymous_staff": mediator,
+    }[who]
+    client.force_login(user)
+
+    assert client.get(_url(w)).status_code == 404
+    response = client.post(_url(w, "odr:case_action", action="withdraw"), {"version": 1})
+    assert response.status_code == 404
+
+
+def test_an_unknown_reference_is_404(client, consumer):
+    client.force_login(consumer)
+
+    assert client.get("/cases/RD-2099-999999/").status_code == 404
+
+
+def test_the_merchant_sees_a_complaint_only_after_screening_accepted_it(client, mediator):
+    w = build(S.SUBMITTED, mediator)
+    client.force_login(w.rep)
+    assert client.get(_url(w)).status_code == 404
+
+    services.case_accept(case_id=w.case.pk, mediator=mediator)
+
+    response = client.get(_url(w))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for action in ("Accept the claim", "Make an offer", "Dispute the claim"):
+        assert action in html
+    assert "Withdraw my complaint" not in html
+
+
+def test_the_merchant_disputes_with_reasons(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="dispute"),
+        {"dispute-version": w.case.version, "dispute-reasons": "Delivered on 3 May, signed."},
+    )
+
+    assert response.status_code == 302
+    case = w.reload()
+    assert case.state == S.NEGOTIATION
+    assert case.merchant_responded_at is not None
+    assert Message.objects.get(case=case).body == "Delivered on 3 May, signed."
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "field", "message"),
+    [
+        ("-5", "EUR", "amount", "greater than zero"),
+        ("0", "EUR", "amount", "greater than zero"),
+        ("99999999999", "EUR", "amount", "too large"),
+        ("abc", "EUR", "amount", "Enter an amount"),
+        ("50", "USD", "currency", "in EUR, the currency of the order"),
+        ("", "EUR", "amount", "Enter the amount offered"),
+    ],
+)
+def test_bad_offers_are_refused_with_field_errors_and_keep_what_was_typed(
+    client, mediator, amount, currency, field, message
+):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="offer"),
+        {
+            "offer-version": w.case.version,
+            "offer-kind": "partial_refund",
+            "offer-amount": amount,
+            "offer-currency": currency,
+            "offer-terms": "Typed terms stay here",
+        },
+    )
+
+    assert response.status_code == 400
+    form = response.context["forms"]["offer"]
+    assert message in " ".join(form.errors[field])
+    html = response.content.decode()
+    assert "Typed terms stay here" in html
+    case = w.reload()
+    assert case.state == S.AWAITING_MERCHANT
+    assert not Offer.objects.filter(case=case).exists()
+
+
+def test_the_merchant_offers_and_the_consumer_counters(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+    client.post(
+        _url(w, "odr:case_action", action="offer"),
+        {
+            "offer-version": w.case.version,
+            "offer-kind": "partial_refund",
+            "offer-amount": "40.00",
+            "offer-currency": "EUR",
+        },
+    )
+    merchant_offer = Offer.objects.get(case=w.case)
+
+    client.force_login(w.consumer)
+    page = client.get(_url(w))
+    assert page.context["forms"]["offer"].initial["counter_to"] == merchant_offer.pk
+    assert "Make a counter-offer" in page.content.decode()
+    response = client.post(
+        _url(w, "odr:case_action", action="offer"),
+        {
+            "offer-version": w.reload().version,
+            "offer-kind": "refund",
+            "offer-amount": "129.90",
+            "offer-currency": "EUR",
+            "offer-counter_to": merchant_offer.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    merchant_offer.refresh_from_db()
+    assert merchant_offer.state == Offer.State.SUPERSEDED
+    assert w.case.events.filter(kind="offer_countered").exists()
+
+
+def test_the_consumer_accepts_an_offer_confirms_payment_and_rates(client, mediator):
+    w = build(S.NEGOTIATION, mediator)
+    client.force_login(w.consumer)
+
+    client.post(
+        _url(w, "odr:offer_action", offer_id=w.offer.pk, action="accept"),
+        {"version": w.case.version},
+    )
+    assert w.reload().state == S.SETTLED
+    client.post(_url(w, "odr:case_action", action="confirm-paid"), {"version": w.case.version})
+    assert w.reload().state == S.RESOLVED
+    assert w.case.outcome == "resolved_by_merchant"
+
+    page = client.get(_url(w)).content.decode()
+    assert "Rate how your case was handled" in page
+    client.post(
+        _url(w, "odr:case_action", action="rate"), {"rate-score": "4", "rate-comment": "OK"}
+    )
+    assert w.case.rating.score == 4
+    assert "Rate how your case was handled" not in client.get(_url(w)).content.decode()
+
+
+def test_a_stale_form_is_told_the_case_changed_and_keeps_the_text(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    seen = w.case.version
+    services.merchant_dispute(case_id=w.case.pk, representative=w.rep, reasons="First answer")
+    client.force_login(w.rep)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="dispute"),
+        {"dispute-version": seen, "dispute-reasons": "Second answer typed late"},
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "The case changed" in html
+    assert "Second answer typed late" in html
+    assert w.reload().events.filter(kind="merchant_disputed").count() == 1
+
+
+def test_a_move_the_state_does_not_allow_is_refused_with_a_message(client, mediator):
+    w = build(S.SUBMITTED, mediator)
+    client.force_login(w.consumer)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="confirm-paid"), {"version": w.case.version}, follow=True
+    )
+
+    assert "not possible while the case is at the stage" in response.content.decode()
+    assert w.reload().state == S.SUBMITTED
+
+
+def test_internal_notes_are_never_shown_to_the_parties(client, mediator):
+    w = build(S.MEDIATION, mediator)
+    services.message_post(
+        case_id=w.case.pk, user=mediator, body="Merchant seems evasive", internal=True
+    )
+    services.message_post(case_id=w.case.pk, user=mediator, body="Please send photos")
+
+    for user in (w.consumer, w.rep):
+        client.force_login(user)
+        html = client.get(_url(w)).content.decode()
+        assert "Please send photos" in html
+        assert "Merchant seems evasive" not in html
+    client.force_login(w.consumer)
+    assert "Merchant seems evasive" not in client.get(_url(w, "odr:dossier_json")).content.decode()
+
+
+def test_the_consumer_answers_a_request_for_information(client, mediator):
+    w = build(S.SUBMITTED, mediator)
+    services.case_request_info(case_id=w.case.pk, mediator=mediator, question="Send the invoice")
+    client.force_login(w.consumer)
+
+    page = client.get(_url(w)).content.decode()
+    assert "Send the information asked for" in page
+    client.post(
+        _url(w, "odr:case_action", action="provide-info"),
+        {"provide-info-version": w.reload().version, "provide-info-text": "Invoice 2024-17"},
+    )
+
+    case = w.reload()
+    assert case.awaiting_consumer_info is False
+    assert case.deadline_kind == "screening"
+
+
+def test_the_case_list_shows_only_the_viewers_cases(
+    client, mediator, django_assert_max_num_queries
+):
+    mine = [build(S.NEGOTIATION, mediator) for _ in range(3)]
+    build(S.NEGOTIATION, mediator)
+    client.force_login(mine[0].consumer)
+
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("odr:case_list"))
+
+    html = response.content.decode()
+    assert mine[0].case.complaint.reference in html
+    assert mine[1].case.complaint.reference not in html
+
+
+def test_the_representative_lists_the_cases_naming_its_merchant(client, mediator):
+    w = build(S.NEGOTIATION, mediator)
+    client.force_login(w.rep)
+
+    html = client.get(reverse("odr:case_list")).content.decode()
+
+    assert w.case.complaint.reference in html
+
+
+def test_the_case_page_in_simplified_chinese(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+
+    html = client.get("/zh-hans" + _url(w)).content.decode()
+
+    assert "等待商家答复" in html
+    assert "接受诉求" in html
+    assert "提出报价" in html

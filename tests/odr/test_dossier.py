@@ -1,0 +1,85 @@
+"""The case dossier for a referral: the consumer and staff read it (print page and JSON);
+it holds identities, the timeline, every evidence item with its SHA-256, offers, settlement
+and the mediator's summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from odr import services
+from odr.models import CaseState
+
+from ..factories import StatementFactory
+from .builders import build
+
+S = CaseState
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def referred(mediator):
+    w = build(S.MEDIATION, mediator)
+    w.extra["evidence"] = [
+        StatementFactory(complaint=w.case.complaint, text=text)
+        for text in ("Seller promised genuine goods", "Serial number missing")
+    ]
+    services.message_post(case_id=w.case.pk, user=w.rep, body="We refuse any refund.")
+    services.message_post(case_id=w.case.pk, user=mediator, body="Evasive", internal=True)
+    services.case_refer(case_id=w.case.pk, mediator=mediator, summary="Counterfeit, no remedy.")
+    w.reload()
+    return w
+
+
+def _json(client, w):
+    url = reverse("odr:dossier_json", kwargs={"reference": w.case.complaint.reference})
+    return client.get(url)
+
+
+def test_the_json_dossier_holds_what_an_authority_needs(client, referred):
+    client.force_login(referred.consumer)
+
+    response = _json(client, referred)
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    dossier = json.loads(response.content)
+    assert dossier["reference"] == referred.case.complaint.reference
+    assert dossier["outcome"] == "referred_unresolved"
+    assert dossier["consumer"]["email"] == referred.consumer.email
+    assert dossier["respondents"][0]["merchant"]["legal_name"] == referred.merchant.legal_name
+    assert {e["sha256"] for e in dossier["evidence"]} == {
+        item.sha256 for item in referred.extra["evidence"]
+    }
+    assert [t["kind"] for t in dossier["timeline"]][-1] == "referred"
+    assert dossier["offers"][0]["amount"] == "100.00"
+    assert dossier["mediator_summary"] == "Counterfeit, no remedy."
+    assert [m["body"] for m in dossier["messages"]] == ["We refuse any refund."]
+    assert dossier["timeline"][0]["at"].endswith("+00:00")
+
+
+def test_the_print_page_shows_the_hashes(client, referred):
+    client.force_login(referred.consumer)
+
+    html = client.get(
+        reverse("odr:dossier", kwargs={"reference": referred.case.complaint.reference})
+    ).content.decode()
+
+    for item in referred.extra["evidence"]:
+        assert item.sha256 in html
+    assert "Counterfeit, no remedy." in html
+    assert "Evasive" not in html
+
+
+def test_staff_read_the_dossier(client, referred, mediator):
+    client.force_login(mediator)
+
+    assert _json(client, referred).status_code == 200
+
+
+def test_the_merchant_and_strangers_do_not(client, referred, other_consumer):
+    for user in (referred.rep, other_consumer):
+        client.force_login(user)
+        assert _json(client, referred).status_code == 404

@@ -1,0 +1,270 @@
+"""The deadline sweep (beat, every minute): what each passed deadline does, reminders 48 hours
+before, cases opened for complaints that never got one; run twice, it acts once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from odr import tasks
+from odr.models import Case, CaseEvent, CaseState, Notification, Outcome
+
+from ..factories import SubmittedComplaintFactory
+from .builders import build
+
+S = CaseState
+pytestmark = pytest.mark.django_db
+
+
+def _sweep_at(moment):
+    with time_machine.travel(moment, tick=False):
+        return tasks.sweep_deadlines()
+
+
+def _after(case: Case, **delta):
+    return case.deadline_at + timedelta(**delta)
+
+
+def test_no_merchant_answer_records_unresponsive_and_moves_to_mediation(mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    moment = _after(w.case, minutes=1)
+
+    first = _sweep_at(moment)
+    second = _sweep_at(moment + timedelta(minutes=1))
+
+    case = w.reload()
+    assert first["expired"] == 1
+    assert second["expired"] == 0
+    assert case.state == S.MEDIATION
+    assert case.outcome == Outcome.MERCHANT_UNRESPONSIVE
+    assert case.mediator == mediator
+    assert case.deadline_kind == "mediation"
+    assert case.deadline_at == moment + timedelta(days=45)
+    event = case.events.get(kind="merchant_response_expired")
+    assert event.actor is None
+    assert (event.from_state, event.to_state) == (S.AWAITING_MERCHANT, S.MEDIATION)
+
+
+def test_negotiation_that_expires_goes_to_mediation(mediator):
+    w = build(S.NEGOTIATION, mediator)
+
+    _sweep_at(_after(w.case, seconds=1))
+
+    case = w.reload()
+    assert case.state == S.MEDIATION
+    assert case.outcome == ""
+    assert case.events.filter(kind="negotiation_expired", actor=None).count() == 1
+
+
+def test_mediation_that_expires_is_referred(mediator):
+    w = build(S.MEDIATION, mediator)
+
+    _sweep_at(_after(w.case, hours=1))
+
+    case = w.reload()
+    assert case.state == S.REFERRED
+    assert case.outcome == Outcome.REFERRED_UNRESOLVED
+    assert case.closed_at is not None
+    assert case.deadline_at is None
+
+
+def test_an_unpaid_settlement_is_escalated_back_to_the_mediator(mediator):
+    w = build(S.SETTLED, mediator)
+    moment = _after(w.case, minutes=5)
+
+    _sweep_at(moment)
+
+    case = w.reload()
+    assert case.state == S.ESCALATED
+    assert case.mediator == mediator
+    assert case.deadline_kind == "mediation"
+    assert case.settlement.paid_confirmed_at is None
+
+
+def test_the_consumer_not_answering_returns_the_case_to_screening(mediator):
+    from odr import services
+
+    w = build(S.SUBMITTED, mediator)
+    services.case_request_info(case_id=w.case.pk, mediator=mediator, question="Invoice?")
+
+    _sweep_at(_after(w.reload(), minutes=1))
+
+    case = w.reload()
+    assert case.state == S.SUBMITTED
+    assert case.awaiting_consumer_info is False
+    assert case.deadline_kind == "screening"
+    assert case.events.filter(kind="info_expired").exists()
+
+
+def test_an_overdue_screening_stays_in_the_queue_untouched(mediator):
+    w = build(S.SUBMITTED, mediator)
+
+    result = _sweep_at(_after(w.case, days=3))
+
+    case = w.reload()
+    assert result["expired"] == 0
+    assert case.version == w.case.version
+    assert case.state == S.SUBMITTED
+
+
+def test_the_sweep_twice_acts_once_on_many_cases(mediator):
+    worlds = [build(S.NEGOTIATION, mediator) for _ in range(5)]
+    latest = max(w.case.deadline_at for w in worlds)
+    moment = latest + timedelta(minutes=1)
+
+    assert _sweep_at(moment)["expired"] == 5
+    assert _sweep_at(moment)["expired"] == 0
+
+    for w in worlds:
+        assert w.reload().events.filter(kind="negotiation_expired").count() == 1
+
+
+def test_a_small_batch_size_still_processes_everything(mediator, monkeypatch):
+    monkeypatch.setattr(tasks, "SWEEP_BATCH_SIZE", 2)
+    worlds = [build(S.NEGOTIATION, mediator) for _ in range(5)]
+    moment = max(w.case.deadline_at for w in worlds) + timedelta(minutes=1)
+
+    assert _sweep_at(moment)["expired"] == 5
+    assert all(w.reload().state == S.MEDIATION for w in worlds)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def test_a_reminder_goes_out_once_48_hours_before_the_deadline(
+    mediator, django_capture_on_commit_callbacks
+):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    deadline = w.case.deadline_at
+    mail.outbox.clear()
+
+    assert _sweep_at(deadline - timedelta(hours=49))["reminded"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sweep_at(deadline - timedelta(hours=47))["reminded"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _sweep_at(deadline - timedelta(hours=46))["reminded"] == 0
+        assert _sweep_at(deadline - timedelta(hours=1))["reminded"] == 0
+
+    case = w.reload()
+    assert case.reminder_sent_for == deadline
+    assert case.events.filter(kind="reminder_sent").count() == 1
+    reminders = Notification.objects.filter(case=case, kind="reminder")
+    assert [n.user for n in reminders] == [w.rep]
+    assert [m.to for m in mail.outbox] == [[w.rep.email]]
+    assert "Reminder" in mail.outbox[0].subject
+
+
+def test_a_new_deadline_gets_its_own_reminder(mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    _sweep_at(w.case.deadline_at - timedelta(hours=47))
+    from odr import services
+
+    services.merchant_dispute(case_id=w.case.pk, representative=w.rep, reasons="Not our fault")
+    w.reload()
+
+    assert _sweep_at(w.case.deadline_at - timedelta(hours=47))["reminded"] == 1
+    assert CaseEvent.objects.filter(case=w.case, kind="reminder_sent").count() == 2
+
+
+# --- cases that were never opened -------------------------------------------------------------
+
+
+def test_the_sweep_opens_cases_for_submitted_complaints_without_one():
+    lost = SubmittedComplaintFactory()
+    draft = SubmittedComplaintFactory(status="draft", reference=None)
+
+    result = _sweep_at(timezone.now())
+
+    assert result["opened"] == 1
+    assert Case.objects.filter(complaint=lost).exists()
+    assert not Case.objects.filter(complaint=draft).exists()
+    assert _sweep_at(timezone.now())["opened"] == 0
+
+
+# --- configuration ----------------------------------------------------------------------------
+
+
+def test_default_deadlines_are_the_designs():
+    assert {k: v.days for k, v in settings.REDRESS_DEADLINES.items()} == {
+        "screening": 2,
+        "consumer_info": 7,
+        "merchant_response": 10,
+        "negotiation": 30,
+        "mediation": 45,
+        "fulfilment": 15,
+    }
+
+
+def test_the_sweep_runs_every_minute_from_beat():
+    entry = settings.CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"]
+
+    assert entry["task"] == "odr.tasks.sweep_deadlines"
+    assert entry["schedule"] == timedelta(minutes=1)
+
+
+def _settings_with(env: dict) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.REDRESS_DEADLINES['merchant_response'].days)"
+    )
+    return subprocess.run(  # noqa: S603 - our own interpreter and a fixed snippet
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_a_deadline_can_be_changed_from_the_environment():
+    result = _settings_with({"REDRESS_DEADLINE_MERCHANT_RESPONSE_DAYS": "15"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "15"
+
+
+def test_a_nonsensical_deadline_stops_start_up_naming_the_variable():
+    result = _settings_with({"REDRESS_DEADLINE_MERCHANT_RESPONSE_DAYS": "0"})
+
+    assert result.returncode != 0
+    assert "REDRESS_DEADLINE_MERCHANT_RESPONSE_DAYS" in result.stderr
+
+
+# What a passed deadline does from each state (closed cases have no deadline to pass).
+EXPIRY = {
+    S.SUBMITTED: (None, S.SUBMITTED),
+    S.AWAITING_MERCHANT: ("merchant_response_expired", S.MEDIATION),
+    S.NEGOTIATION: ("negotiation_expired", S.MEDIATION),
+    S.MEDIATION: ("mediation_expired", S.REFERRED),
+    S.SETTLED: ("fulfilment_expired", S.ESCALATED),
+    S.ESCALATED: ("mediation_expired", S.REFERRED),
+    S.RESOLVED: (None, S.RESOLVED),
+    S.REJECTED: (None, S.REJECTED),
+    S.REFERRED: (None, S.REFERRED),
+    S.WITHDRAWN: (None, S.WITHDRAWN),
+}
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_what_a_passed_deadline_does_from_each_state(mediator, state):
+    from odr import services
+
+    w = build(state, mediator)
+    moment = (w.case.deadline_at or timezone.now()) + timedelta(days=1)
+
+    kind = services.case_expire_deadline(case_id=w.case.pk, now=moment)
+    again = services.case_expire_deadline(case_id=w.case.pk, now=moment)
+
+    expected_kind, expected_state = EXPIRY[state]
+    assert kind == expected_kind
+    assert again is None
+    assert w.reload().state == expected_state
