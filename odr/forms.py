@@ -77,6 +77,14 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    attachment = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        help_text=_(
+            "Optional. It becomes evidence in the case file, with its time and SHA-256: "
+            "images, PDF, plain-text chat exports or e-mails."
+        ),
+    )
 
 
 class RatingForm(forms.Form):

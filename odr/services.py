@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint, Remedy
+from complaints.services import evidence_add_file
 from core.money import parse_amount, validate_currency
 from core.queue import enqueue_on_commit
 from merchants.models import Merchant
@@ -1358,10 +1359,19 @@ def case_record_outcome(
 
 @transaction.atomic
 def message_post(
-    *, case_id: int, user, body: str, internal: bool = False, now: datetime | None = None
+    *,
+    case_id: int,
+    user,
+    body: str,
+    internal: bool = False,
+    attachment=None,
+    now: datetime | None = None,
 ) -> Message:
     """A message in the case thread; mediators may also write internal notes the parties never
-    see. Messages do not move the case, so they do not change its version."""
+    see. Messages do not move the case, so they do not change its version.
+
+    An attachment becomes an evidence item of the complaint (checked, hashed, never replaced):
+    UploadRejected names the file and the reason, and then nothing is posted."""
     now = _now(now)
     case = Case.objects.select_for_update().get(pk=case_id)
     body = _required_text("body", body, _("Write a message."))
@@ -1374,8 +1384,14 @@ def message_post(
             raise TransitionNotAllowed(_("Only mediators write internal notes."))
         party = _party(case, user)
         _check(case, "message")
+    evidence = None
+    if attachment is not None:
+        if internal:
+            # Evidence is seen by both parties; an internal note must stay internal.
+            raise TransitionNotAllowed(_("Internal notes cannot carry attachments."))
+        evidence = evidence_add_file(complaint=case.complaint, upload=attachment, submitted_by=user)
     message = Message.objects.create(
-        case=case, author=user, party=party, body=body, internal=internal
+        case=case, author=user, party=party, body=body, internal=internal, attachment=evidence
     )
     if party == Party.MERCHANT:
         fields = _note_merchant_answer(case, now)

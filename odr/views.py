@@ -114,7 +114,9 @@ def _render_case(
         "explanation": STATE_EXPLANATIONS.get(case.state, ""),
         "deadline_passed": bool(case.deadline_at and case.deadline_at <= timezone.now()),
         "timeline": timeline,
-        "thread": case.messages.filter(internal=False).order_by("created_at", "pk"),
+        "thread": case.messages.filter(internal=False)
+        .select_related("attachment")
+        .order_by("created_at", "pk"),
         "offers": offers,
         "settlement": Settlement.objects.filter(case=case)
         .select_related("payer_merchant", "recovered_from")
@@ -243,7 +245,10 @@ CASE_ACTIONS: dict[str, Action] = {
         forms.MessageForm,
         (Party.CONSUMER, Party.MERCHANT),
         lambda case, user, form: services.message_post(
-            case_id=case.pk, user=user, body=form.cleaned_data["body"]
+            case_id=case.pk,
+            user=user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
         ),
         _("Your message was sent."),
     ),
@@ -311,7 +316,7 @@ def _perform(request, case: Case, party: str, action: Action, name: str, target)
     if party not in action.parties:
         raise Http404
     prefix = name if action.form not in (forms.ConfirmForm,) else None
-    form = action.form(request.POST, prefix=prefix)
+    form = action.form(request.POST, request.FILES, prefix=prefix)
     bound = {name.replace("-", "_"): form} if prefix else {}
     if not form.is_valid():
         if not prefix:
