@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from complaints.models import Complaint, Respondent
+from complaints.services import reference_for
 from merchants.models import Merchant, MerchantRepresentative, MerchantRoleAssignment
 
 from . import services
@@ -59,10 +60,9 @@ def _merchants(rep: User) -> tuple[Merchant, Merchant]:
     return merchant, platform
 
 
-def _complaint(number: str, consumer: User, language: str, item: str, index: int, merchant):
+def _complaint(number: str, consumer: User, language: str, item: str, merchant, submitted_at):
     complaint = Complaint.objects.create(
         consumer=consumer,
-        reference=f"RD-DEMO-{index:04d}",
         status=Complaint.Status.SUBMITTED,
         draft_step="review",
         language=language,
@@ -79,11 +79,17 @@ def _complaint(number: str, consumer: User, language: str, item: str, index: int
         description="What arrived is not what the listing showed.",
         remedy="refund",
         remedy_amount=Decimal("189.00"),
-        consent_at=timezone.now(),
-        submitted_at=timezone.now(),
+        consent_at=submitted_at,
+        submitted_at=submitted_at,
     )
+    # The same reference format as a complaint submitted through the form.
+    complaint.reference = reference_for(complaint.pk, complaint.submitted_at)
+    complaint.save(update_fields=["reference"])
     Respondent.objects.create(
-        complaint=complaint, role=Respondent.Role.SELLER, merchant=merchant, reason="Seller"
+        complaint=complaint,
+        role=Respondent.Role.SELLER,
+        merchant=merchant,
+        reason=Respondent.Reason.DIRECT_SELLER,
     )
     return complaint
 
@@ -190,12 +196,12 @@ def seed() -> dict:
     merchant, _platform = _merchants(rep)
     now = timezone.now()
 
-    for index, (number, kind, email, language, days_ago, item) in enumerate(DEMO_CASES, 1):
+    for number, kind, email, language, days_ago, item in DEMO_CASES:
         if Complaint.objects.filter(order_number=number).exists():
             continue
         consumer = users[email]
-        complaint = _complaint(number, consumer, language, item, index, merchant)
         start = now - timedelta(days=days_ago)
+        complaint = _complaint(number, consumer, language, item, merchant, start)
         case = services.case_open(complaint_id=complaint.pk, now=start)
         _play(
             kind,
