@@ -8,26 +8,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyTabularInline
+
 from . import services
 from .models import Complaint, EvidenceItem, Respondent
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RespondentInline(ReadOnlyInline):
+class RespondentInline(ReadOnlyTabularInline):
     model = Respondent
     fields = ("role", "merchant", "named_name", "named_url", "reason", "linked_at", "link")
     readonly_fields = fields
@@ -42,7 +29,7 @@ class RespondentInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("merchant")
 
 
-class EvidenceInline(ReadOnlyInline):
+class EvidenceInline(ReadOnlyTabularInline):
     model = EvidenceItem
     fields = ("kind", "download", "content_type", "size", "sha256", "submitted_by", "submitted_at")
     readonly_fields = fields

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
 from accounts.models import User
+from core.admin import ReadOnlyTabularInline
 
 from . import display, selectors, services
 from .forms import DisclosureForm, ReasonForm
@@ -100,20 +101,6 @@ class _MerchantPermissionInline:
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("merchants.change_merchant")
-
-
-class _ReadOnlyInline:
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ShopInlineForm(forms.ModelForm):
@@ -239,7 +226,7 @@ class RepresentativeInline(_MerchantPermissionInline, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DisclosureVersionInline(_ReadOnlyInline, admin.TabularInline):
+class DisclosureVersionInline(ReadOnlyTabularInline):
     model = DisclosureVersion
     fields = ["number", "created_at", "source", "created_by", "changes_display", "completeness"]
     readonly_fields = fields
@@ -254,7 +241,7 @@ class DisclosureVersionInline(_ReadOnlyInline, admin.TabularInline):
         return _changes_table(version.changes)
 
 
-class VerificationEventInline(_ReadOnlyInline, admin.TabularInline):
+class VerificationEventInline(ReadOnlyTabularInline):
     model = VerificationEvent
     fields = [
         "created_at",
@@ -272,7 +259,7 @@ class VerificationEventInline(_ReadOnlyInline, admin.TabularInline):
         return request.user.has_perm("merchants.view_merchant")
 
 
-class VerificationDocumentInline(_ReadOnlyInline, admin.TabularInline):
+class VerificationDocumentInline(ReadOnlyTabularInline):
     model = VerificationDocument
     fields = ["label", "kind", "content_type", "size", "uploaded_by", "uploaded_at", "download"]
     readonly_fields = fields

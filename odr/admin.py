@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from complaints.models import Category, EvidenceItem
+from core.admin import ReadOnlyTabularInline
 from core.downloads import private_file_response
 from core.money import format_money
 from merchants.models import Merchant, MerchantRole
@@ -137,22 +138,7 @@ class LanguageFilter(admin.SimpleListFilter):
 # --- inlines (read-only) ------------------------------------------------------------------
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CaseEventInline(_ReadOnlyInline):
+class CaseEventInline(ReadOnlyTabularInline):
     model = CaseEvent
     verbose_name_plural = _("timeline")
     fields = ("created_at", "what", "actor", "from_state", "to_state", "note")
@@ -164,7 +150,7 @@ class CaseEventInline(_ReadOnlyInline):
         return events.label(event)
 
 
-class MessageInline(_ReadOnlyInline):
+class MessageInline(ReadOnlyTabularInline):
     model = Message
     verbose_name_plural = _("messages and internal notes")
     fields = ("created_at", "party", "author", "internal", "body")
@@ -172,7 +158,7 @@ class MessageInline(_ReadOnlyInline):
     ordering = ("created_at", "pk")
 
 
-class OfferInline(_ReadOnlyInline):
+class OfferInline(ReadOnlyTabularInline):
     model = Offer
     fk_name = "case"
     verbose_name_plural = _("offers and proposals")

@@ -142,3 +142,32 @@ def platform_api_client(platform_client):
     client.api_key = api_key
     client.api_secret = secret
     return client
+
+
+@pytest.fixture
+def real_worker():
+    """A real Celery worker thread on the configured broker (Redis in CI, the embedded
+    filesystem broker otherwise): tasks go through the broker instead of running inline.
+    Use with ``django_db(transaction=True)``: the worker must see committed rows."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 30.0) -> bool:
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass (for real-worker tests)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -3,37 +3,14 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from accounts import services
 from accounts.models import User
-from config.celery import app
+from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def real_worker(settings):
-    """Tasks go through the broker to a worker thread instead of running inline."""
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-def _wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_registration_email_is_delivered_by_a_real_worker(real_worker, mailoutbox):
@@ -45,6 +22,6 @@ def test_registration_email_is_delivered_by_a_real_worker(real_worker, mailoutbo
         preferred_language="en",
     )
 
-    assert _wait_for(lambda: len(mail.outbox) == 1), "the worker never sent the e-mail"
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker never sent the e-mail"
     assert mail.outbox[0].to == [user.email]
     assert "/accounts/verify/" in mail.outbox[0].body

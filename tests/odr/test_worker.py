@@ -3,16 +3,15 @@ filesystem broker otherwise) and a real worker."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
 from config.celery import app
 from odr.models import Case, CaseState
+from tests.conftest import wait_for
 
 from .builders import build
 
@@ -21,25 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("mediators_group"),
 ]
-
-
-@pytest.fixture
-def real_worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-def _wait_for(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_beat_task_escalates_an_unpaid_settlement(mediator, real_worker):
@@ -51,7 +31,7 @@ def test_the_beat_task_escalates_an_unpaid_settlement(mediator, real_worker):
     # What beat does every minute: send the scheduled task by name through the broker.
     app.send_task(entry["task"])
 
-    assert _wait_for(lambda: Case.objects.get(pk=w.case.pk).state == CaseState.ESCALATED), (
+    assert wait_for(lambda: Case.objects.get(pk=w.case.pk).state == CaseState.ESCALATED), (
         "the worker never escalated the case"
     )
     case = Case.objects.get(pk=w.case.pk)
