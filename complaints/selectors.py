@@ -14,13 +14,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce, Concat, Greatest, Length
+from django.db.models.functions import Coalesce, Greatest
 
 from merchants.models import Merchant, Shop
-from merchants.normalize import InvalidURL, normalize_shop_url
-from merchants.selectors import merchant_ids_represented_by
+from merchants.selectors import merchant_ids_represented_by, merchants_search, shops_matching_url
 
 from .models import Complaint, EvidenceItem, PurchaseMode, Respondent
 from .respondents import REQUIRED_SLOT, Party
@@ -133,40 +131,23 @@ def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
 
 
 def shop_for_url(raw_url: str) -> Shop | None:
-    """The directory shop a link points into: the shop itself, or a product page under it."""
-    try:
-        normalized = normalize_shop_url(raw_url)
-    except InvalidURL:
-        return None
-    return (
-        Shop.objects.alias(given=Value(normalized))
-        .filter(
-            Q(url_normalized=normalized)
-            | Q(given__startswith=Concat(F("url_normalized"), Value("/")))
-            | Q(given__startswith=Concat(F("url_normalized"), Value("?")))
-        )
-        .select_related("merchant", "platform")
-        # The longest match is the most specific shop (a shop under a platform's host).
-        .order_by(Length("url_normalized").desc(), "pk")
-        .first()
-    )
+    """The directory shop a link points into (the merchants app's matching rules)."""
+    return shops_matching_url(raw_url).order_by("pk").first()
 
 
 def merchant_candidates(query: str, *, limit: int = CANDIDATE_LIMIT) -> list[Merchant]:
-    """Merchants matching a shop link or a name (legal name, Latin name, trade name, shop)."""
+    """Merchants matching a shop link, a name in any script, a registration number (the public
+    directory's search) or the name of one of their shops."""
     text = " ".join((query or "").split())
     if not text:
         return []
-    match = (
-        Q(search_text__contains=text.casefold())
-        | Q(legal_name__icontains=text)
-        | Q(legal_name_latin__icontains=text)
-        | Q(pk__in=Shop.objects.filter(name__icontains=text).values("merchant_id"))
+    by_directory = merchants_search(q=text).values("pk")
+    by_shop_name = Shop.objects.filter(name__icontains=text).values("merchant_id")
+    return list(
+        Merchant.objects.filter(Q(pk__in=by_directory) | Q(pk__in=by_shop_name))
+        .prefetch_related("roles")
+        .order_by("legal_name", "pk")[:limit]
     )
-    shop = shop_for_url(text)
-    if shop is not None:
-        match |= Q(pk=shop.merchant_id)
-    return list(Merchant.objects.filter(match).prefetch_related("roles")[:limit])
 
 
 def merchants_by_public_id(public_ids) -> dict[str, Merchant]:
