@@ -42,20 +42,35 @@ def check(value: float | None, target: str) -> bool | None:
     }[op]
 
 
-def write(results: list[Result], *, scale: str, extra: dict | None = None) -> Path:
+def write(
+    results: list[Result], *, scale: str, suite: str = "bench", extra: dict | None = None
+) -> Path:
+    """Write ``results`` into latest.json, keeping the figures other suites wrote there.
+
+    `make bench` and `make load` run separately but publish one file: each replaces only the
+    entries of its own suite (``detail["suite"]``), so running one never erases the other's.
+    """
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "scale": scale,
-        **(extra or {}),
-        "results": [r.as_json() for r in results],
-    }
     path = RESULTS_DIR / "latest.json"
+    kept: list[dict] = []
+    runs: dict = {}
+    if path.exists():
+        previous = json.loads(path.read_text(encoding="utf-8"))
+        kept = [r for r in previous.get("results", []) if r.get("detail", {}).get("suite") != suite]
+        runs = previous.get("runs", {})
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    runs[suite] = {"date": now, "scale": scale, "machine": machine, **(extra or {})}
+    fresh = []
+    for result in results:
+        entry = result.as_json()
+        entry["detail"] = {**entry["detail"], "suite": suite}
+        fresh.append(entry)
+    payload = {"date": now, "machine": machine, "runs": runs, "results": kept + fresh}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench import results, wrk
@@ -44,3 +46,21 @@ def test_wrk_refuses_any_address_but_loopback():
 )
 def test_targets_are_judged(value, target, expected):
     assert results.check(value, target) is expected
+
+
+def test_each_suite_replaces_only_its_own_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(results, "RESULTS_DIR", tmp_path)
+    results.write([results.Result("api", 1.0, "ratio", ">= 0.6", True)], scale="small")
+    results.write(
+        [results.Result("load_5xx", 0.0, "count", "== 0", True)], scale="small", suite="load"
+    )
+    path = results.write([results.Result("api", 0.9, "ratio", ">= 0.6", True)], scale="full")
+
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    by_name = {r["name"]: r for r in payload["results"]}
+    assert set(by_name) == {"api", "load_5xx"}
+    assert by_name["api"]["value"] == 0.9
+    assert by_name["load_5xx"]["detail"]["suite"] == "load"
+    assert payload["runs"]["bench"]["scale"] == "full"
+    assert payload["runs"]["load"]["scale"] == "small"
+    assert payload["machine"]["cpus"]
