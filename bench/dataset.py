@@ -173,9 +173,7 @@ class Build:
 
     def _users(self):
         s = self.scale
-        common = (
-            "password, is_superuser, is_active, date_joined, email_verified_at, last_login"
-        )
+        common = "password, is_superuser, is_active, date_joined, email_verified_at, last_login"
         joined = f"{self.NOW} - interval '900 days'"
         self._run(
             "users: consumers",
@@ -426,9 +424,7 @@ class Build:
         )
         currency = " ".join(f"WHEN x.u_currency < {p} THEN '{c}'" for c, p in CURRENCIES[:-1])
         currency = f"(CASE {currency} ELSE '{CURRENCIES[-1][0]}' END)"
-        rate = " ".join(
-            f"WHEN '{c}' THEN {method.EUR_PER_UNIT[c]}" for c, _share in CURRENCIES
-        )
+        rate = " ".join(f"WHEN '{c}' THEN {method.EUR_PER_UNIT[c]}" for c, _share in CURRENCIES)
         # Each complaint's choices, drawn once (OFFSET 0 keeps PostgreSQL from inlining the
         # subquery and recomputing every draw at each use), with its seller's role.
         self._run(
