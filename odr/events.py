@@ -54,7 +54,7 @@ BY = {
 }
 
 
-def record(
+def build(
     *,
     case: Case,
     kind: str,
@@ -64,11 +64,12 @@ def record(
     note: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Write one event. ``actor`` None means the system acted (a deadline passed)."""
+    """One event, not yet saved (``record`` saves it; a batch saves many with bulk_create).
+    ``actor`` None means the system acted (a deadline passed)."""
     if kind not in LABELS:
         raise ValueError(f"Unknown case event {kind!r}")
     payload = {"by": party or ("system" if actor is None else Party.MEDIATOR), **(data or {})}
-    return CaseEvent.objects.create(
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=actor,
@@ -77,6 +78,13 @@ def record(
         note=note,
         data=payload,
     )
+
+
+def record(**kwargs) -> CaseEvent:
+    """Write one event (the arguments of ``build``)."""
+    event = build(**kwargs)
+    event.save()
+    return event
 
 
 def label(event: CaseEvent) -> str:
