@@ -29,7 +29,7 @@ from merchants.normalize import normalize_registration_number, normalize_shop_ur
 from odr.models import Outcome
 from odr.selectors import credit_case_rows
 
-from . import method
+from . import cache, method
 from .models import ApiKey, CreditSnapshot
 
 
@@ -206,7 +206,19 @@ def hash_api_key(secret: str) -> str:
 
 
 def api_key_for_secret(secret: str) -> ApiKey | None:
-    return ApiKey.objects.select_related("client").filter(hashed_key=hash_api_key(secret)).first()
+    """The key (with its client) whose secret this is; kept in this process's memory for
+    CREDIT_API_KEY_CACHE_SECONDS (credit.cache)."""
+    hashed = hash_api_key(secret)
+    return cache.api_key(
+        hashed, lambda: ApiKey.objects.select_related("client").filter(hashed_key=hashed).first()
+    )
+
+
+def merchant_id_for_public_id(public_id) -> int | None:
+    return cache.merchant_id(
+        public_id,
+        lambda: Merchant.objects.filter(public_id=public_id).values_list("pk", flat=True).first(),
+    )
 
 
 # --- Merchant lookups for the API -----------------------------------------------------------

@@ -212,6 +212,8 @@ def api_key_revoke(*, api_key_id: int, now: datetime | None = None) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = now or timezone.now()
         api_key.save(update_fields=["revoked_at"])
+    # Now rather than on commit: forgetting early only means one more read.
+    cache.forget_api_key(api_key.hashed_key)
     return api_key
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from credit import explain, method
+from credit import cache, explain, method
 from credit.models import Grade
 from merchants.normalize import (
     InvalidRegistrationNumber,
@@ -225,3 +226,16 @@ def present_credit(payload: dict) -> dict:
         },
         "factors": explain.describe_factors(payload["factors"]),
     }
+
+
+def credit_data(payload: dict) -> dict:
+    """CreditSerializer's output for a cached credit payload, in the active language, kept in
+    this process's memory by snapshot (credit.cache.presented): the same snapshot is asked for
+    again and again, and explaining and serializing its factors is most of a lookup's work."""
+    key = (
+        payload.get("snapshot_id"),
+        get_language(),
+        method.METHOD_VERSION,
+        settings.CREDIT_MIN_SAMPLE,
+    )
+    return cache.presented(key, lambda: CreditSerializer(present_credit(payload)).data)
