@@ -7,23 +7,25 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
-    Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Greatest, Power
 
+from complaints.models import Respondent
 from merchants.models import Merchant
 from merchants.normalize import normalize_registration_number, normalize_shop_url
 from odr.models import Outcome
@@ -70,21 +72,22 @@ def _severity():
 
 
 def _amount_weight():
-    # The band thresholds converted into each currency, so the comparison stays in SQL.
+    # The band thresholds converted into each currency, so the comparison stays in SQL: one
+    # branch per currency, then its bands (not every currency x band pair tried in turn).
     whens = [
         When(
             currency=currency,
-            amount__gte=Value(Decimal(str(round(euros / rate, 2)))),
-            then=Value(weight),
+            then=_float_case(
+                *(
+                    When(amount__gte=Value(Decimal(str(round(euros / rate, 2)))), then=Value(w))
+                    for euros, w in method.AMOUNT_BANDS
+                ),
+                default=method.DEFAULT_AMOUNT_WEIGHT,
+            ),
         )
         for currency, rate in method.EUR_PER_UNIT.items()
-        for euros, weight in method.AMOUNT_BANDS
     ]
     return _float_case(*whens, default=method.DEFAULT_AMOUNT_WEIGHT)
-
-
-def _weighted(condition: Q, weight) -> Sum:
-    return Sum(_float_case(When(condition, then=weight), default=0.0))
 
 
 def credit_inputs(
@@ -127,42 +130,50 @@ def credit_inputs(
     )
     counted = responsiveness | decided | fulfilment
 
+    # One row per case that counts, with its weights and what it counts for, each computed
+    # once; the sums below add them up per merchant.
+    per_case = {
+        "decay": decay,
+        "mass": mass,
+        "counted": counted,
+        "sampled": responsiveness | decided,
+        "responsiveness": responsiveness,
+        "on_time": on_time,
+        "decided": decided,
+        "resolved": resolved,
+        "fulfilment": fulfilment,
+        "fulfilled": fulfilled,
+    }
     rows = (
         credit_case_rows()
         .filter(merchant_id__in=merchant_ids, accepted_at__isnull=False)
         .exclude(outcome__in=method.IGNORED_OUTCOMES)
         .exclude(state__in=method.IGNORED_STATES)
-        # A merchant named twice on one complaint (as agent and as seller) counts the case once.
+        # A merchant named twice on one complaint (as agent and as seller) counts the case once:
+        # the row of its first naming. (Respondent rows only: the other naming is on the same
+        # complaint, so it has the same case; joining the case here made every batch read them
+        # all.)
         .filter(
             ~Exists(
-                credit_case_rows().filter(
+                Respondent.objects.filter(
                     merchant_id=OuterRef("merchant_id"),
                     complaint_id=OuterRef("complaint_id"),
                     pk__lt=OuterRef("pk"),
                 )
             )
         )
-        .values("merchant_id")
-        .order_by()
         .annotate(
-            case_count=Count("pk", filter=counted),
-            sample_weight=_weighted(responsiveness | decided, decay),
-            responsiveness_cases=Count("pk", filter=responsiveness),
-            responsiveness_on_time_cases=Count("pk", filter=on_time),
-            responsiveness_weight=_weighted(responsiveness, decay),
-            responsiveness_on_time_weight=_weighted(on_time, decay),
-            decided_cases=Count("pk", filter=decided),
-            resolved_cases=Count("pk", filter=resolved),
-            decided_weight=_weighted(decided, decay),
-            decided_mass=_weighted(decided, mass),
-            resolved_mass=_weighted(resolved, mass),
-            fulfilment_cases=Count("pk", filter=fulfilment),
-            fulfilled_cases=Count("pk", filter=fulfilled),
-            fulfilment_weight=_weighted(fulfilment, decay),
-            fulfilled_weight=_weighted(fulfilled, decay),
+            **{
+                f"case_{name}": value
+                if name in ("decay", "mass")
+                else ExpressionWrapper(value, output_field=BooleanField())
+                for name, value in per_case.items()
+            }
         )
+        .values("merchant_id", *(f"case_{name}" for name in per_case))
+        .order_by()
     )
-    sums = {row.pop("merchant_id"): row for row in rows}
+    sums = _sum_per_merchant(rows)
     merchants = Merchant.objects.filter(pk__in=merchant_ids).values_list(
         "pk", "completeness", "verification_state", "annual_order_volume"
     )
@@ -176,6 +187,50 @@ def credit_inputs(
             **row,
         )
     return inputs
+
+
+# What credit_inputs adds up per merchant: (name, aggregate, weight column, condition column).
+_SUMS = (
+    ("case_count", "COUNT", None, "counted"),
+    ("sample_weight", "SUM", "decay", "sampled"),
+    ("responsiveness_cases", "COUNT", None, "responsiveness"),
+    ("responsiveness_on_time_cases", "COUNT", None, "on_time"),
+    ("responsiveness_weight", "SUM", "decay", "responsiveness"),
+    ("responsiveness_on_time_weight", "SUM", "decay", "on_time"),
+    ("decided_cases", "COUNT", None, "decided"),
+    ("resolved_cases", "COUNT", None, "resolved"),
+    ("decided_weight", "SUM", "decay", "decided"),
+    ("decided_mass", "SUM", "mass", "decided"),
+    ("resolved_mass", "SUM", "mass", "resolved"),
+    ("fulfilment_cases", "COUNT", None, "fulfilment"),
+    ("fulfilled_cases", "COUNT", None, "fulfilled"),
+    ("fulfilment_weight", "SUM", "decay", "fulfilment"),
+    ("fulfilled_weight", "SUM", "decay", "fulfilled"),
+)
+
+
+def _sum_per_merchant(rows: QuerySet) -> dict[int, dict]:
+    """The conditional sums of _SUMS over ``rows`` (one row per case, from credit_inputs),
+    grouped by merchant, in one query.
+
+    The ORM would repeat each weight's expression (the decay's power, the amount bands) in every
+    aggregate that uses it, for every row; summing the columns of a subquery computes each once
+    per case, which makes the nightly recomputation several times cheaper.
+    """
+    inner, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # Keeps PostgreSQL from folding the subquery back in (and its expressions with it).
+        inner += " OFFSET 0"
+    columns = ", ".join(
+        f"{function}({'*' if weight is None else 'r.' + quote('case_' + weight)}) "
+        f"FILTER (WHERE r.{quote('case_' + condition)}) AS {quote(name)}"
+        for name, function, weight, condition in _SUMS
+    )
+    sql = f"SELECT r.merchant_id, {columns} FROM ({inner}) r GROUP BY r.merchant_id"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: dict(zip((s[0] for s in _SUMS), row[1:], strict=True)) for row in cursor}
 
 
 # --- Snapshots ------------------------------------------------------------------------------
