@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 
 from django.db.models import Count
+from django.utils import timezone
 
 from complaints.models import Respondent
 from odr import services
@@ -51,6 +52,8 @@ def _cases(count: int) -> list[Case]:
     candidates = (
         Case.objects.filter(
             state=CaseState.SETTLED,
+            # Not one of the overdue cases the sweep measurement moves later.
+            deadline_at__gt=timezone.now(),
             settlement__payer=Settlement.Payer.MERCHANT,
             complaint__respondents__merchant_id__in=small,
         )
