@@ -23,8 +23,9 @@ SELECT m.id, coalesce(agg.value, 0)
 FROM merchants_merchant m
 LEFT JOIN (
     SELECT r.merchant_id,
-           sum(power(0.5, greatest(extract(epoch FROM (%(now)s - k.accepted_at)) / 86400.0, 0)
-                          / 365.0)
+           sum(power(0.5::float8,
+                     greatest(extract(epoch FROM (%(now)s - k.accepted_at))::float8 / 86400.0, 0)
+                     / 365.0)
                * (CASE WHEN k.merchant_responded_at <= k.merchant_response_due_at THEN 1 ELSE 0 END
                   + CASE WHEN k.outcome IN ('resolved_by_merchant', 'settled_in_mediation')
                          THEN 1 ELSE 0 END

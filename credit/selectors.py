@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 
@@ -96,10 +96,23 @@ def credit_inputs(
     """The method's inputs of these merchants, in two queries whatever their number.
 
     One aggregate query over ``odr.selectors.credit_case_rows()`` grouped by merchant computes
-    every decayed sum and count with conditional aggregates; one more reads the merchants' own
+    every decayed sum and count (see _sum_per_merchant); one more reads the merchants' own
     fields. A merchant without cases gets empty sums.
     """
-    merchant_ids = list(merchant_ids)
+    return dict(_credit_inputs(list(merchant_ids), now=now, half_life_days=half_life_days))
+
+
+def all_credit_inputs(
+    *, now: datetime, half_life_days: float
+) -> Iterator[tuple[int, method.MerchantInputs]]:
+    """Every merchant's inputs, in merchant id order: one pass over all the cases (the nightly
+    recomputation), read as it goes, so the whole directory is never in memory at once."""
+    return _credit_inputs(None, now=now, half_life_days=half_life_days)
+
+
+def _credit_inputs(
+    merchant_ids: list[int] | None, *, now: datetime, half_life_days: float
+) -> Iterator[tuple[int, method.MerchantInputs]]:
     now_value = Value(now, output_field=DateTimeField())
     age_days = Greatest(DaysBetween(now_value, F("accepted_at")), Value(0.0))
     decay = Power(Value(0.5), age_days / Value(float(half_life_days)))
@@ -144,10 +157,13 @@ def credit_inputs(
         "fulfilment": fulfilment,
         "fulfilled": fulfilled,
     }
+    rows = credit_case_rows().filter(accepted_at__isnull=False)
+    merchants = Merchant.objects.order_by("pk")
+    if merchant_ids is not None:
+        rows = rows.filter(merchant_id__in=merchant_ids)
+        merchants = merchants.filter(pk__in=merchant_ids)
     rows = (
-        credit_case_rows()
-        .filter(merchant_id__in=merchant_ids, accepted_at__isnull=False)
-        .exclude(outcome__in=method.IGNORED_OUTCOMES)
+        rows.exclude(outcome__in=method.IGNORED_OUTCOMES)
         .exclude(state__in=method.IGNORED_STATES)
         # A merchant named twice on one complaint (as agent and as seller) counts the case once:
         # the row of its first naming. (Respondent rows only: the other naming is on the same
@@ -173,20 +189,32 @@ def credit_inputs(
         .values("merchant_id", *(f"case_{name}" for name in per_case))
         .order_by()
     )
-    sums = _sum_per_merchant(rows)
-    merchants = Merchant.objects.filter(pk__in=merchant_ids).values_list(
+    merchants = merchants.values_list(
         "pk", "completeness", "verification_state", "annual_order_volume"
     )
-    inputs = {}
+    if merchant_ids is None:
+        sums = _sum_per_merchant(rows, ordered=True)
+        merchants = merchants.iterator(chunk_size=5000)
+    else:
+        sums = iter(sorted(_sum_per_merchant(rows).items()))
+    pending = next(sums, None)
     for pk, completeness, verification_state, volume in merchants:
-        row = {k: (v or 0) for k, v in sums.get(pk, {}).items()}
-        inputs[pk] = method.MerchantInputs(
-            completeness=completeness,
-            verification_state=verification_state,
-            annual_order_volume=volume,
-            **row,
+        # Both are in merchant id order; a merchant without a counted case has no sums row.
+        row = {}
+        while pending is not None and pending[0] < pk:
+            pending = next(sums, None)
+        if pending is not None and pending[0] == pk:
+            row = {k: (v or 0) for k, v in pending[1].items()}
+            pending = next(sums, None)
+        yield (
+            pk,
+            method.MerchantInputs(
+                completeness=completeness,
+                verification_state=verification_state,
+                annual_order_volume=volume,
+                **row,
+            ),
         )
-    return inputs
 
 
 # What credit_inputs adds up per merchant: (name, aggregate, weight column, condition column).
@@ -209,9 +237,10 @@ _SUMS = (
 )
 
 
-def _sum_per_merchant(rows: QuerySet) -> dict[int, dict]:
+def _sum_per_merchant(rows: QuerySet, *, ordered: bool = False):
     """The conditional sums of _SUMS over ``rows`` (one row per case, from credit_inputs),
-    grouped by merchant, in one query.
+    grouped by merchant, in one query: {merchant id: sums}, or with ``ordered`` an iterator of
+    (merchant id, sums) in merchant id order, fetched in chunks from a server-side cursor.
 
     The ORM would repeat each weight's expression (the decay's power, the amount bands) in every
     aggregate that uses it, for every row; summing the columns of a subquery computes each once
@@ -228,9 +257,20 @@ def _sum_per_merchant(rows: QuerySet) -> dict[int, dict]:
         for name, function, weight, condition in _SUMS
     )
     sql = f"SELECT r.merchant_id, {columns} FROM ({inner}) r GROUP BY r.merchant_id"  # noqa: S608
-    with connection.cursor() as cursor:
+    names = [s[0] for s in _SUMS]
+    if not ordered:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor}
+    return _stream(sql + " ORDER BY r.merchant_id", params, names)
+
+
+def _stream(sql: str, params, names: list[str]) -> Iterator[tuple[int, dict]]:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
-        return {row[0]: dict(zip((s[0] for s in _SUMS), row[1:], strict=True)) for row in cursor}
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                yield row[0], dict(zip(names, row[1:], strict=True))
 
 
 # --- Snapshots ------------------------------------------------------------------------------
