@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.utils import timezone
 
 from complaints.models import Complaint, Respondent
 from merchants.selectors import merchant_ids_represented_by
@@ -203,13 +204,21 @@ def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
     ).filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
 
 
-def complaints_without_case() -> QuerySet[Complaint]:
-    """Submitted complaints whose case was never opened (the broker was down, say)."""
+# How far back the sweep looks for submitted complaints without a case. A case is opened
+# within seconds of submission, or by the next sweep after an outage; looking at every complaint
+# ever submitted, every minute, cost seconds per sweep once there were a million of them.
+CASE_OPENING_LOOKBACK = timedelta(days=30)
+
+
+def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
+    """Submitted complaints whose case was never opened (the broker was down, say), among
+    those submitted in the last CASE_OPENING_LOOKBACK."""
+    since = (now or timezone.now()) - CASE_OPENING_LOOKBACK
     # NOT EXISTS rather than a LEFT JOIN: the sweep locks these rows (FOR UPDATE), which
     # PostgreSQL refuses on the nullable side of an outer join.
-    return Complaint.objects.filter(status=Complaint.Status.SUBMITTED).filter(
-        ~Exists(Case.objects.filter(complaint=OuterRef("pk")))
-    )
+    return Complaint.objects.filter(
+        status=Complaint.Status.SUBMITTED, submitted_at__gte=since
+    ).filter(~Exists(Case.objects.filter(complaint=OuterRef("pk"))))
 
 
 # --- notifications ------------------------------------------------------------------------

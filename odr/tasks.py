@@ -106,7 +106,7 @@ def sweep_deadlines() -> dict:
     now = timezone.now()
     return {
         "opened": _in_batches(
-            selectors.complaints_without_case(),
+            selectors.complaints_without_case(now),
             _one_by_one("Complaint", lambda pk: services.case_open(complaint_id=pk, now=now)),
         ),
         "expired": _in_batches(selectors.cases_overdue(now), _expire_in_batches(now)),
