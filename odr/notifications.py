@@ -100,6 +100,7 @@ def notify_many(
     e-mails them after commit. ``representatives`` maps a case id to the users who speak for
     its merchants (representatives_of_cases), needed for notices with a merchant text."""
     rows: list[Notification] = []
+    paths: dict[tuple, str] = {}
     for notice in notices:
         case = notice.case
         excluded = {getattr(user, "pk", user) for user in notice.exclude if user is not None}
@@ -116,9 +117,12 @@ def notify_many(
                 if user.pk in excluded or user.pk in seen or not user.is_active:
                     continue
                 seen.add(user.pk)
-                with translation.override(user.preferred_language):
+                language = user.preferred_language
+                with translation.override(language):
                     message = str(text) % {"reference": case.complaint.reference}
-                    path = _case_path(case, desk=desk)
+                    if (case.pk, desk, language) not in paths:
+                        paths[case.pk, desk, language] = _case_path(case, desk=desk)
+                path = paths[case.pk, desk, language]
                 rows.append(
                     Notification(
                         user=user, case=case, kind=notice.kind, text=message[:500], url=path

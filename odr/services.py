@@ -1586,6 +1586,17 @@ def cases_expire_deadlines(
     cases = (
         Case.objects.select_for_update(of=("self",))
         .select_related("complaint__consumer", "mediator")
+        # What the moves and their notices read of the complaint and the people (a hundred
+        # complaints and accounts in full cost more to load than to move the cases).
+        .only(
+            *(field.name for field in Case._meta.concrete_fields),
+            "complaint__reference",
+            "complaint__language",
+            "complaint__consumer__is_active",
+            "complaint__consumer__preferred_language",
+            "mediator__is_active",
+            "mediator__preferred_language",
+        )
         .filter(pk__in=list(case_ids))
         .order_by("pk")
     )

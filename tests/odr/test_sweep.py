@@ -373,3 +373,19 @@ def test_a_case_the_batch_cannot_move_holds_back_none_of_the_others(mediator, mo
     assert result["expired"] == 2
     assert [w.reload().state for w in worlds] == [S.MEDIATION, S.NEGOTIATION, S.MEDIATION]
     assert f"Deadline sweep failed on Case {broken}" in caplog.text
+
+
+def test_complaints_without_a_case_are_looked_for_over_the_last_week():
+    from odr.selectors import CASE_OPENING_LOOKBACK
+
+    recent = SubmittedComplaintFactory()
+    old = SubmittedComplaintFactory()
+    type(old).objects.filter(pk=old.pk).update(
+        submitted_at=timezone.now() - CASE_OPENING_LOOKBACK - timedelta(hours=1)
+    )
+
+    result = tasks.sweep_deadlines()
+
+    assert result["opened"] == 1
+    assert Case.objects.filter(complaint=recent).exists()
+    assert not Case.objects.filter(complaint=old).exists()
