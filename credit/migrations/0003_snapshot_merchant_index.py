@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credit', '0002_mediators_view_snapshots'),
-        ('merchants', '0003_mediators_permissions'),
+        ("credit", "0002_mediators_view_snapshots"),
+        ("merchants", "0003_mediators_permissions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='creditsnapshot',
-            name='merchant',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='credit_snapshots', to='merchants.merchant'),
+            model_name="creditsnapshot",
+            name="merchant",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="credit_snapshots",
+                to="merchants.merchant",
+            ),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0003_mediators_permissions'),
-        ('odr', '0003_mediators_case_permissions'),
+        ("complaints", "0003_mediators_permissions"),
+        ("odr", "0003_mediators_case_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['deadline_at', 'id'], name='odr_case_queue_idx'),
+            model_name="case",
+            index=models.Index(fields=["deadline_at", "id"], name="odr_case_queue_idx"),
         ),
     ]
