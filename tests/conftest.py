@@ -154,6 +154,10 @@ def real_worker():
     from config.celery import app
 
     app.conf.task_always_eager = False
+    # Start from an empty queue: a worker test that ends once it saw its effect may leave the
+    # tasks that effect enqueued (the e-mails of an escalation, say), and the next test's
+    # worker must not run them.
+    app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield

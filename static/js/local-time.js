@@ -8,10 +8,13 @@
   var COOKIE = "redress_tz";
 
   function remember(zone) {
-    if (!zone || document.cookie.indexOf(COOKIE + "=" + encodeURIComponent(zone)) !== -1) {
+    // IANA names ("Asia/Shanghai", "America/Port-au-Prince") need no escaping in a cookie; the
+    // server reads the value as it is and accepts only names of its zone database.
+    if (!zone || !/^[A-Za-z0-9_+\-\/]+$/.test(zone) ||
+        ("; " + document.cookie + ";").indexOf("; " + COOKIE + "=" + zone + ";") !== -1) {
       return;
     }
-    document.cookie = COOKIE + "=" + encodeURIComponent(zone) +
+    document.cookie = COOKIE + "=" + zone +
       "; path=/; max-age=31536000; SameSite=Lax" +
       (window.location.protocol === "https:" ? "; Secure" : "");
   }

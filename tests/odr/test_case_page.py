@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
 from complaints.models import EvidenceItem
@@ -384,3 +385,8 @@ def test_consumers_ratings_appear_in_the_merchants_statistics(client, mediator):
 
     html = client.get(other.merchant.get_absolute_url()).content.decode()
     assert "No consumer has rated a closed case naming this merchant yet." in html
+
+    # override() puts the test thread's language back after the Chinese page activated its own.
+    with translation.override("en"):
+        html = client.get("/zh-hans" + rated[0].merchant.get_absolute_url()).content.decode()
+    assert "3.5 分（满分 5 分），来自 2 条" in html

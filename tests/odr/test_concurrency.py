@@ -112,3 +112,52 @@ def test_moves_without_a_version_all_count_and_none_is_lost():
     assert events.count() == len(done)
     if done:
         assert events.last().data["mediator_id"] == case.mediator_id
+
+
+def test_the_sweep_skips_a_case_another_transaction_holds_and_takes_it_later():
+    """skip_locked: a case a mediator (or a second sweep) is working on is left for the next run
+    instead of being waited for or done twice."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.db import transaction
+
+    from odr import tasks
+    from tests.conftest import IN_CI
+
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI must run this on PostgreSQL")
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) need PostgreSQL")
+    mediator = _mediator()
+    held, free = build(CaseState.NEGOTIATION, mediator), build(CaseState.NEGOTIATION, mediator)
+    moment = max(held.case.deadline_at, free.case.deadline_at) + timedelta(minutes=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=held.case.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        with time_machine.travel(moment, tick=False):
+            first = tasks.sweep_deadlines()
+        assert Case.objects.get(pk=held.case.pk).state == CaseState.NEGOTIATION
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    with time_machine.travel(moment, tick=False):
+        second = tasks.sweep_deadlines()
+
+    assert (first["expired"], second["expired"]) == (1, 1)
+    for w in (held, free):
+        case = Case.objects.get(pk=w.case.pk)
+        assert case.state == CaseState.MEDIATION
+        assert case.events.filter(kind="negotiation_expired").count() == 1
