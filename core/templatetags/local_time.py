@@ -1,4 +1,4 @@
-"""{% load local_time %} {% local_time value %}: a time stored in UTC, shown in the reader's zone."""
+"""{% load local_time %} {% local_time value %}: a UTC time shown in the reader's zone."""
 
 from __future__ import annotations
 

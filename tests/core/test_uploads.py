@@ -70,7 +70,7 @@ def test_plain_text_and_email_are_accepted_in_utf8_and_gb18030():
 def test_long_chinese_chat_exports_are_text_wherever_the_sniffed_head_ends(encoding, shift):
     # Only the first 8 KB are sniffed; shifting the text moves the cut through every byte of a
     # multi-byte character.
-    text = "x" * shift + "卖家说七天内发货，我已付款。\n" * 2000
+    text = "x" * shift + "卖家说七天内发货。我已付款。\n" * 2000
 
     assert _check("wechat.txt", text.encode(encoding)).content_type == "text/plain"
 

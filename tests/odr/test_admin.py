@@ -351,9 +351,7 @@ def test_bulk_assign_asks_for_the_mediator_then_assigns(desk, mediator, second_m
     }
 
 
-def test_bulk_assign_automatically_gives_each_case_to_a_mediator_of_its_language(
-    desk, mediator
-):
+def test_bulk_assign_automatically_gives_each_case_to_a_mediator_of_its_language(desk, mediator):
     from accounts.services import user_set_role
 
     from ..factories import UserFactory
@@ -362,9 +360,7 @@ def test_bulk_assign_automatically_gives_each_case_to_a_mediator_of_its_language
     english_case = build(S.SUBMITTED, mediator).case
     chinese_case = build(S.SUBMITTED, mediator, language="zh-hans").case
 
-    response = _action(
-        desk, "bulk_assign", [english_case, chinese_case], apply="1", mediator=""
-    )
+    response = _action(desk, "bulk_assign", [english_case, chinese_case], apply="1", mediator="")
 
     assert "2 case(s) done" in response.content.decode()
     assert Case.objects.get(pk=english_case.pk).mediator == mediator

@@ -58,9 +58,7 @@ def _failing(real, *, times: int, error: Exception):
     return run
 
 
-def test_opening_a_case_is_retried_with_backoff_while_the_database_is_away(
-    monkeypatch, backoffs
-):
+def test_opening_a_case_is_retried_with_backoff_while_the_database_is_away(monkeypatch, backoffs):
     complaint = SubmittedComplaintFactory()
     flaky = _failing(services.case_open, times=2, error=OperationalError("server closed"))
     monkeypatch.setattr(services, "case_open", flaky)
