@@ -185,3 +185,32 @@ def wait_for(predicate, timeout: float = 30.0) -> bool:
                 raise
         time.sleep(0.1)
     return False
+
+
+def at_once(*calls):
+    """Run the calls in threads released together, each on its own database connection (for
+    concurrency tests, with ``django_db(transaction=True)``); returns each call's result or the
+    exception it raised."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -317,6 +317,23 @@ def test_internal_notes_are_never_shown_to_the_parties(
         assert bodies == ["Please send photos"]
 
 
+def test_the_consumer_reads_why_the_complaint_was_rejected(client, mediator):
+    w = build(S.SUBMITTED, mediator)
+    services.case_reject(
+        case_id=w.case.pk, mediator=mediator, reason="The seller is in your own country."
+    )
+    client.force_login(w.consumer)
+
+    html = client.get(_url(w)).content.decode()
+
+    assert "Rejected at screening" in html
+    assert "The seller is in your own country." in html
+    assert "Rejected as unfounded" in html
+    # A rejected complaint is never forwarded to the merchant.
+    client.force_login(w.rep)
+    assert client.get(_url(w)).status_code == 404
+
+
 def test_the_consumer_answers_a_request_for_information(client, mediator):
     w = build(S.SUBMITTED, mediator)
     services.case_request_info(case_id=w.case.pk, mediator=mediator, question="Send the invoice")

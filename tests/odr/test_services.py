@@ -51,6 +51,20 @@ def test_a_draft_gets_no_case():
     assert not Case.objects.exists()
 
 
+def test_asking_the_consumer_for_information_sets_its_own_seven_day_deadline(mediator):
+    w = build(S.SUBMITTED, mediator)
+    now = timezone.now()
+
+    services.case_request_info(case_id=w.case.pk, mediator=mediator, question="Invoice?", now=now)
+
+    case = w.reload()
+    assert case.state == S.SUBMITTED
+    assert case.awaiting_consumer_info
+    assert (case.deadline_kind, case.deadline_at) == ("consumer_info", now + timedelta(days=7))
+    assert case.messages.get().body == "Invoice?"
+    assert case.events.get(kind="info_requested").note == "Invoice?"
+
+
 # --- settling -------------------------------------------------------------------------------
 
 
