@@ -296,6 +296,17 @@ def test_a_mediator_corrects_the_outcome_within_what_the_closing_allows(mediator
     assert event.data["previous"] == Outcome.RESOLVED_BY_MERCHANT
 
 
+@pytest.mark.parametrize("score", [0, 6, -1, "five", None])
+def test_a_rating_outside_one_to_five_is_refused(mediator, score):
+    w = build(S.RESOLVED, mediator)
+
+    with pytest.raises(ValidationError) as error:
+        services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=score)
+
+    assert "score" in error.value.message_dict
+    assert not hasattr(w.reload(), "rating")
+
+
 def test_ratings_appear_per_merchant(mediator):
     w = build(S.RESOLVED, mediator)
     services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=2)
