@@ -98,18 +98,27 @@ def _png() -> bytes:
     return out.getvalue()
 
 
+def _dispute(client, w, reasons: str, upload):
+    return client.post(
+        _url(w, "odr:case_action", action="dispute"),
+        {
+            "dispute-version": w.case.version,
+            "dispute-reasons": reasons,
+            "dispute-attachment": upload,
+        },
+    )
+
+
 def test_the_merchant_disputes_with_reasons_and_evidence(client, mediator):
     w = build(S.AWAITING_MERCHANT, mediator)
     photo = _png()
     client.force_login(w.rep)
 
-    response = client.post(
-        _url(w, "odr:case_action", action="dispute"),
-        {
-            "dispute-version": w.case.version,
-            "dispute-reasons": "Signed for at the door, see the courier's record.",
-            "dispute-attachment": SimpleUploadedFile("proof of delivery.png", photo),
-        },
+    response = _dispute(
+        client,
+        w,
+        "Signed for at the door, see the courier's record.",
+        SimpleUploadedFile("proof of delivery.png", photo),
     )
 
     assert response.status_code == 302
@@ -134,13 +143,8 @@ def test_a_dispute_with_a_refused_file_changes_nothing_and_keeps_the_reasons(cli
     client.force_login(w.rep)
     script = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
-    response = client.post(
-        _url(w, "odr:case_action", action="dispute"),
-        {
-            "dispute-version": w.case.version,
-            "dispute-reasons": "Our reasons, typed once",
-            "dispute-attachment": SimpleUploadedFile("record.png", script),
-        },
+    response = _dispute(
+        client, w, "Our reasons, typed once", SimpleUploadedFile("record.png", script)
     )
 
     assert response.status_code == 400
