@@ -263,8 +263,12 @@ def evidence_remove(*, complaint: Complaint, item_id: int, consumer) -> None:
 
 
 def reference_for(complaint_pk: int, when) -> str:
-    """RD-<year>-<6 digits>, derived from the primary key: unique with no counter to race on."""
-    return f"RD-{timezone.localtime(when).year}-{complaint_pk:06d}"
+    """RD-<year>-<6 digits>, derived from the primary key: unique with no counter to race on.
+
+    The year is that of the site's zone (TIME_ZONE), not the zone of whoever is viewing, so
+    it does not depend on where the consumer submitted from."""
+    year = timezone.localtime(when, timezone.get_default_timezone()).year
+    return f"RD-{year}-{complaint_pk:06d}"
 
 
 def _language_code(language: str | None) -> str:

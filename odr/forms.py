@@ -50,6 +50,15 @@ class DisputeForm(VersionedForm):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    attachment = forms.FileField(
+        label=_("Your evidence"),
+        required=False,
+        help_text=_(
+            "Optional: a delivery record, a photo, your correspondence with the consumer. It "
+            "becomes evidence in the case file, with its time and SHA-256; more can follow as "
+            "attachments to messages."
+        ),
+    )
 
 
 class ReasonForm(VersionedForm):

@@ -630,17 +630,38 @@ def merchant_dispute(
     case_id: int,
     representative,
     reasons: str,
+    attachment=None,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """awaiting_merchant -> negotiation: the merchant disputes the claim, giving its reasons."""
+    """awaiting_merchant -> negotiation: the merchant disputes the claim, giving its reasons
+    and, if it has one, its evidence (an uploaded file that becomes an evidence item of the
+    complaint, like a message attachment; UploadRejected names it and nothing is changed)."""
     now = _now(now)
     case = _lock(case_id, expected_version)
     _merchant_of(case, representative)
     _check(case, "dispute")
     reasons = _required_text("reasons", reasons, _("Explain why you dispute the claim."))
-    Message.objects.create(case=case, author=representative, party=Party.MERCHANT, body=reasons)
-    _merchant_answered(case, kind="merchant_disputed", actor=representative, now=now, note=reasons)
+    evidence = None
+    if attachment is not None:
+        evidence = evidence_add_file(
+            complaint=case.complaint, upload=attachment, submitted_by=representative
+        )
+    Message.objects.create(
+        case=case,
+        author=representative,
+        party=Party.MERCHANT,
+        body=reasons,
+        attachment=evidence,
+    )
+    _merchant_answered(
+        case,
+        kind="merchant_disputed",
+        actor=representative,
+        now=now,
+        note=reasons,
+        data={"evidence_id": evidence.pk} if evidence else None,
+    )
     notify(
         case=case,
         kind="merchant_disputed",

@@ -196,6 +196,7 @@ CASE_ACTIONS: dict[str, Action] = {
             case_id=case.pk,
             representative=user,
             reasons=form.cleaned_data["reasons"],
+            attachment=form.cleaned_data.get("attachment"),
             expected_version=_version(form),
         ),
         _("Your reasons were sent to the consumer."),
