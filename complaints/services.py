@@ -4,6 +4,7 @@ the linking of named respondents by mediators."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Mapping
 
@@ -31,6 +32,8 @@ from .models import (
 from .respondents import Party, propose_respondents
 from .selectors import flood_hold_reason, missing_steps
 from .steps import STEP_TITLES, STEPS
+
+logger = logging.getLogger(__name__)
 
 # What each step may write: a step never touches another step's fields.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -442,14 +445,20 @@ def complaint_pseudonymise(*, complaint_id: int, reason: str, now=None) -> bool:
 
 def evidence_delete_erased_files(*, complaint_id: int | None = None) -> int:
     """Delete from storage the files of erased evidence that still have one (of one complaint,
-    or of all). Each file's name is cleared only after its deletion succeeded, so a storage
-    that fails keeps the name for the next run (the retention sweep runs this daily)."""
+    or of all); returns how many went. Each file's name is cleared only after its deletion
+    succeeded: a storage that fails (S3 unreachable, say) is logged and keeps the name for the
+    next run, and the daily retention sweep runs this for every complaint."""
     items = EvidenceItem.objects.filter(erased_at__isnull=False).exclude(file="")
     if complaint_id is not None:
         items = items.filter(complaint_id=complaint_id)
+    storage = EvidenceItem._meta.get_field("file").storage
     deleted = 0
     for pk, name in items.values_list("pk", "file").iterator():
-        EvidenceItem._meta.get_field("file").storage.delete(name)
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the file of erased evidence %s", pk)
+            continue
         EvidenceItem.objects.filter(pk=pk, file=name).update(file="")
         deleted += 1
     return deleted

@@ -100,7 +100,7 @@ def sweep_deadlines() -> dict:
 
 
 @shared_task(
-    autoretry_for=(OperationalError, OSError),
+    autoretry_for=(OperationalError,),
     retry_backoff=30,
     retry_backoff_max=60 * 30,
     max_retries=8,
