@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import PrivacyRequest, User
 from complaints.models import Complaint, EvidenceItem
@@ -369,3 +370,15 @@ def test_the_erasure_page_needs_a_signed_in_user(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_privacy_pages_are_in_simplified_chinese(client, alice):
+    client.force_login(alice)
+
+    # The middleware leaves the page's language active in this thread: restore it after.
+    with translation.override(settings.LANGUAGE_CODE):
+        account = client.get("/zh-hans/accounts/").content.decode()
+        erase = client.get("/zh-hans/accounts/erase/").content.decode()
+
+    assert "您的账户" in account and "下载我的数据" in account
+    assert "删除我的个人数据" in erase and "您的密码" in erase
