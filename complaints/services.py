@@ -296,9 +296,10 @@ def complaint_submit(
     returned as it is, with no second e-mail and no second case. ``language`` is the language
     the complaint was written in (the page's language by default).
     """
+    require_filer(consumer)
     # The consumer's row first: one consumer's submissions then happen one at a time (so the
     # flooding count below is exact), and an erasure request, which locks the same row, either
-    # sees this complaint or makes this submission see an inactive account.
+    # sees this complaint or makes this submission see the account closed (checked again).
     consumer = get_user_model().objects.select_for_update().get(pk=consumer.pk)
     require_filer(consumer)
     # Then the complaint: a second submit waits here and then sees the first one's result.
