@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyModelAdmin
+
 from . import services
 from .models import PrivacyRequest, User
 
@@ -71,7 +73,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(PrivacyRequest)
-class PrivacyRequestAdmin(admin.ModelAdmin):
+class PrivacyRequestAdmin(ReadOnlyModelAdmin):
     """The audit trail of downloads and erasures: read-only, never deleted."""
 
     list_display = ("requested_at", "user", "kind", "state", "completed_at")
@@ -79,12 +81,3 @@ class PrivacyRequestAdmin(admin.ModelAdmin):
     search_fields = ("user__email",)
     list_select_related = ("user",)
     readonly_fields = ("user", "kind", "state", "requested_at", "completed_at", "detail")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -109,17 +109,23 @@ def erased_email(user_pk: int) -> str:
     return f"erased-{user_pk}@erased.invalid"
 
 
+def _privacy_request_settled(*, user: User, kind: str, state: str, detail: dict, now=None):
+    """An audit row for a request settled the moment it was made."""
+    now = now or timezone.now()
+    return PrivacyRequest.objects.create(
+        user=user, kind=kind, state=state, requested_at=now, completed_at=now, detail=detail
+    )
+
+
 @transaction.atomic
 def privacy_export_record(*, user: User, detail: dict, now=None) -> PrivacyRequest:
     """The audit row of one download of the account's data (done when the download starts)."""
-    now = now or timezone.now()
-    return PrivacyRequest.objects.create(
+    return _privacy_request_settled(
         user=user,
         kind=PrivacyRequest.Kind.EXPORT,
         state=PrivacyRequest.State.DONE,
-        requested_at=now,
-        completed_at=now,
         detail=detail,
+        now=now,
     )
 
 
@@ -198,14 +204,12 @@ def privacy_erasure_open(*, user: User, now=None) -> tuple[PrivacyRequest, bool]
 @transaction.atomic
 def privacy_erasure_refuse(*, user: User, detail: dict, now=None) -> PrivacyRequest:
     """A refused erasure is kept too: the person was told why, and the trail shows it."""
-    now = now or timezone.now()
-    return PrivacyRequest.objects.create(
+    return _privacy_request_settled(
         user=user,
         kind=PrivacyRequest.Kind.ERASURE,
         state=PrivacyRequest.State.REFUSED,
-        requested_at=now,
-        completed_at=now,
         detail=detail,
+        now=now,
     )
 
 

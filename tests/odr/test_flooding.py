@@ -59,6 +59,13 @@ def _expire_merchant_answer(case_id):
     services.case_expire_deadline(case_id=case_id, now=case.deadline_at + timedelta(seconds=1))
 
 
+def _accept_and_leave_unanswered(mediator, *cases):
+    """Accepted, then the merchant lets its answer deadline pass: outcomes that count."""
+    for case in cases:
+        services.case_accept(case_id=case.pk, mediator=mediator)
+        _expire_merchant_answer(case.pk)
+
+
 def test_the_held_case_says_so_on_its_timeline_and_in_the_queue(client, mediator, flood):
     _, (first, _second, held) = flood
     assert held.complaint.held_reason == HoldReason.REPEATED
@@ -133,9 +140,7 @@ def test_a_held_complaint_moves_no_credit_until_accepted_then_counts_normally(
     representation, (first, second, held) = flood
     merchant = representation.merchant
     with django_capture_on_commit_callbacks(execute=True):
-        for case in (first, second):
-            services.case_accept(case_id=case.pk, mediator=mediator)
-            _expire_merchant_answer(case.pk)
+        _accept_and_leave_unanswered(mediator, first, second)
     before = current_snapshot(merchant.pk)
     assert before.case_count == 2
     assert _rows(merchant) == {first.pk, second.pk}
@@ -157,9 +162,7 @@ def test_a_held_complaint_rejected_as_unfounded_never_counts(
     representation, (first, second, held) = flood
     merchant = representation.merchant
     with django_capture_on_commit_callbacks(execute=True):
-        for case in (first, second):
-            services.case_accept(case_id=case.pk, mediator=mediator)
-            _expire_merchant_answer(case.pk)
+        _accept_and_leave_unanswered(mediator, first, second)
     before = current_snapshot(merchant.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
