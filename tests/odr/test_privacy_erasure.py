@@ -19,6 +19,7 @@ from credit.models import CreditSnapshot
 from credit.services import credit_recompute
 from odr import services
 from odr.models import Case, CaseEvent, CaseRating, CaseState, Message, Notification, Offer
+from odr.selectors import merchant_case_ratings
 from tests.factories import (
     DEFAULT_PASSWORD,
     ComplaintFactory,
@@ -186,13 +187,16 @@ def test_a_recomputation_after_erasure_gives_the_same_credit(
     now = timezone.now() + timedelta(days=1)
     credit_recompute(merchant_ids=[merchant_id], now=now)
     before = _credit_values(merchant_id)
+    ratings = merchant_case_ratings([merchant_id])
     assert before[3] > 0  # the cases count
+    assert ratings[merchant_id]["count"] == 2
 
     _erase(alice, django_capture_on_commit_callbacks)
     result = credit_recompute(merchant_ids=[merchant_id], now=now)
 
     assert _credit_values(merchant_id) == before
     assert result.snapshots_written == 0  # nothing changed, so no new snapshot
+    assert merchant_case_ratings([merchant_id]) == ratings  # the merchant's statistics too
 
 
 def test_drafts_are_deleted_with_their_files(alice, django_capture_on_commit_callbacks):
