@@ -44,6 +44,12 @@ LABELS = {
     "withdrawn": _("The consumer withdrew the complaint."),
     "outcome_recorded": _("A mediator recorded the outcome."),
     "reminder_sent": _("A reminder of the coming deadline was sent."),
+    "held_for_screening": _(
+        "The complaint is held for a closer check by a mediator before it goes any further."
+    ),
+    "pseudonymised": _(
+        "The case was pseudonymised: personal data were erased; the outcome is kept."
+    ),
 }
 
 BY = {

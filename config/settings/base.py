@@ -321,6 +321,23 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
 REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
 REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000)
+# Complaint flooding (complaints.selectors.flood_hold_reason): the REDRESS_FLOOD_COMPLAINTS-th
+# complaint from one account against one merchant within REDRESS_FLOOD_WINDOW_HOURS is held for
+# screening, and so is any complaint beyond the first against one merchant from an account
+# younger than REDRESS_FLOOD_NEW_ACCOUNT_HOURS. A held complaint moves no credit until a
+# mediator accepts it.
+REDRESS_FLOOD_COMPLAINTS = int_var("REDRESS_FLOOD_COMPLAINTS", 3)
+REDRESS_FLOOD_WINDOW_HOURS = int_var("REDRESS_FLOOD_WINDOW_HOURS", 24)
+REDRESS_FLOOD_NEW_ACCOUNT_HOURS = int_var("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 48)
+for _name, _minimum in (
+    ("REDRESS_FLOOD_COMPLAINTS", 1),
+    ("REDRESS_FLOOD_WINDOW_HOURS", 1),
+    ("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 0),
+):
+    if globals()[_name] < _minimum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Environment variable {_name} must be at least {_minimum}.")
 
 # --- Merchants ----------------------------------------------------------------------------
 # How long a verification of a merchant's disclosure stays valid before it must be renewed.
@@ -394,5 +411,19 @@ REDRESS_REMINDER_BEFORE = timedelta(hours=48)
 CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"] = {
     "task": "odr.tasks.sweep_deadlines",
     "schedule": timedelta(minutes=1),
+}
+# Privacy: closed cases are pseudonymised this many days after they closed (their outcomes
+# stay, so merchants' credit does not move). Three years by default: the general limitation
+# period for civil claims in China (Civil Code art. 188) and within the range of EU states'.
+REDRESS_RETENTION_DAYS = int_var("REDRESS_RETENTION_DAYS", 3 * 365)
+if REDRESS_RETENTION_DAYS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Environment variable REDRESS_RETENTION_DAYS must be at least 1.")
+REDRESS_RETENTION = timedelta(days=REDRESS_RETENTION_DAYS)
+CELERY_BEAT_SCHEDULE["odr-apply-retention"] = {
+    "task": "odr.tasks.apply_retention",
+    # Daily, at night, after the nightly credit run.
+    "schedule": crontab(hour=3, minute=30),
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("odr.context_processors.notifications")
