@@ -18,11 +18,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Power
+from django.db.models.functions import Coalesce, Greatest, Power
 
 from merchants.models import Merchant
 from merchants.normalize import normalize_registration_number, normalize_shop_url
@@ -30,7 +31,7 @@ from odr.models import Outcome
 from odr.selectors import credit_case_rows
 
 from . import method
-from .models import ApiKey, CreditSnapshot
+from .models import ApiKey, CreditSnapshot, Grade
 
 
 class DaysBetween(Func):
@@ -190,6 +191,24 @@ def current_snapshots(merchant_ids: Iterable[int]) -> dict[int, CreditSnapshot]:
 
 def current_snapshot(merchant_id: int) -> CreditSnapshot | None:
     return CreditSnapshot.objects.filter(merchant_id=merchant_id, is_current=True).first()
+
+
+def with_current_grade(merchants: QuerySet[Merchant]) -> QuerySet[Merchant]:
+    """Annotate ``credit_grade`` (NR when never computed) and ``credit_score`` from each
+    merchant's current snapshot, in the same query."""
+    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True)
+    return merchants.annotate(
+        credit_grade=Coalesce(Subquery(current.values("grade")[:1]), Value(Grade.NOT_RATED.value)),
+        credit_score=Subquery(current.values("score")[:1]),
+    )
+
+
+def merchants_with_grade(merchants: QuerySet[Merchant], grade: str) -> QuerySet[Merchant]:
+    """Merchants whose current grade is ``grade``; NR also matches merchants never computed."""
+    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True)
+    if grade == Grade.NOT_RATED:
+        return merchants.exclude(Exists(current.exclude(grade=Grade.NOT_RATED)))
+    return merchants.filter(Exists(current.filter(grade=grade)))
 
 
 def snapshot_history(merchant_id: int) -> QuerySet[CreditSnapshot]:
