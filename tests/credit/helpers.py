@@ -13,7 +13,9 @@ DAY = dt.timedelta(days=1)
 RESPONSE_DAYS = 10
 
 
-def decided_case(merchant, outcome, *, age_days=0, answered=True, now=NOW, **complaint):
+def decided_case(
+    merchant, outcome, *, age_days=0, answered=True, closed_after_days=20, now=NOW, **complaint
+):
     """A closed case accepted ``age_days`` before ``now``; answered on time unless told not."""
     accepted = now - age_days * DAY
     state = {
@@ -32,7 +34,7 @@ def decided_case(merchant, outcome, *, age_days=0, answered=True, now=NOW, **com
         accepted_at=accepted,
         merchant_response_due_at=accepted + RESPONSE_DAYS * DAY,
         merchant_responded_at=accepted + 2 * DAY if answered else None,
-        closed_at=accepted + 20 * DAY,
+        closed_at=accepted + closed_after_days * DAY,
         **{f"complaint__{k}": v for k, v in complaint.items()},
     )
 
