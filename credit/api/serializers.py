@@ -92,9 +92,19 @@ class LookupQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class PublicIdField(serializers.UUIDField):
+    """A public id as the API writes it: a string. DRF's UUIDField would also turn the number 1
+    into 00000000-...-0001, which no client means."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class BulkLookupSerializer(serializers.Serializer):
     merchants = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=PublicIdField(),
         allow_empty=False,
         max_length=BULK_LOOKUP_LIMIT,
         help_text=f"Public ids of 1 to {BULK_LOOKUP_LIMIT} merchants.",
