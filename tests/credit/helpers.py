@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from credit import services
+from credit.method import METHOD_VERSION
 from credit.models import CreditSnapshot
 from tests.factories import CaseFactory, SettlementFactory
 
@@ -61,6 +62,21 @@ def settled_case(merchant, *, age_days, due_after_days, paid_after_days=None, no
         paid_confirmed_at=None if paid_after_days is None else accepted + paid_after_days * DAY,
     )
     return case
+
+
+def snapshot(merchant, *, at=NOW, score, grade, current=False) -> CreditSnapshot:
+    """A snapshot written directly (no cases behind it), for tests of what reads them."""
+    return CreditSnapshot.objects.create(
+        merchant=merchant,
+        score=score,
+        grade=grade,
+        factors={},
+        case_count=3,
+        effective_sample=3.0,
+        method_version=METHOD_VERSION,
+        computed_at=at,
+        is_current=current,
+    )
 
 
 def rate(merchant, *, now=NOW) -> CreditSnapshot:

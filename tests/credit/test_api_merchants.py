@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from credit import method
-from credit.models import CreditSnapshot
 from tests.factories import MerchantFactory
 
-from .helpers import NOW
+from .helpers import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +17,8 @@ MERCHANTS = reverse("api:merchant-list")
 def _rated(name: str, grade: str, score: int | None, **merchant) -> object:
     merchant = MerchantFactory(legal_name=name, **merchant)
     # An older snapshot with another grade: only the current one counts.
-    for current, (g, s) in ((False, ("C", 650)), (True, (grade, score))):
-        CreditSnapshot.objects.create(
-            merchant=merchant,
-            score=s,
-            grade=g,
-            factors={},
-            case_count=3,
-            effective_sample=3.0,
-            method_version=method.METHOD_VERSION,
-            computed_at=NOW,
-            is_current=current,
-        )
+    snapshot(merchant, score=650, grade="C")
+    snapshot(merchant, score=score, grade=grade, current=True)
     return merchant
 
 

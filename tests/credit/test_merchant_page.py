@@ -9,12 +9,12 @@ import re
 import pytest
 import time_machine
 
-from credit import charts, method, selectors, services
+from credit import charts, selectors, services
 from credit.models import CreditSnapshot
 from odr.models import CaseRating
 from tests.factories import MerchantFactory, RespondentFactory
 
-from .helpers import DAY, NOW, decided_case, open_case
+from .helpers import DAY, NOW, decided_case, open_case, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +25,6 @@ def _page(client, merchant, **headers) -> str:
     html = response.content.decode()
     start = html.index('<section id="credit"')
     return html[start : html.index("</section>", start)]
-
-
-def _snapshot(merchant, *, at, score, grade, current=False):
-    return CreditSnapshot.objects.create(
-        merchant=merchant,
-        score=score,
-        grade=grade,
-        factors={},
-        case_count=3,
-        effective_sample=3.0,
-        method_version=method.METHOD_VERSION,
-        computed_at=at,
-        is_current=current,
-    )
 
 
 @pytest.fixture
@@ -69,9 +55,9 @@ def test_a_rated_merchant_shows_its_grade_score_and_factors_in_words(client, rat
 def test_the_score_chart_is_an_svg_drawn_on_the_server(client, rated):
     merchant = rated
     CreditSnapshot.objects.filter(merchant=merchant).update(is_current=False)
-    _snapshot(merchant, at=NOW - 60 * DAY, score=620, grade="C")
-    _snapshot(merchant, at=NOW - 30 * DAY, score=None, grade="NR")
-    _snapshot(merchant, at=NOW - 10 * DAY, score=810, grade="A", current=True)
+    snapshot(merchant, at=NOW - 60 * DAY, score=620, grade="C")
+    snapshot(merchant, at=NOW - 30 * DAY, score=None, grade="NR")
+    snapshot(merchant, at=NOW - 10 * DAY, score=810, grade="A", current=True)
 
     with time_machine.travel(NOW, tick=False):
         html = _page(client, merchant)
@@ -196,7 +182,7 @@ def test_the_credit_section_adds_a_fixed_number_of_queries(
 ):
     for n in range(12):
         decided_case(rated, "resolved_by_merchant", category="defective", closed_after_days=n)
-        _snapshot(rated, at=NOW - (n + 1) * DAY, score=700 + n, grade="B")
+        snapshot(rated, at=NOW - (n + 1) * DAY, score=700 + n, grade="B")
 
     # As many as for a merchant without any (tests/merchants/test_public_pages.py).
     with django_assert_max_num_queries(12):
