@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from complaints.models import Complaint, Respondent
 from complaints.selectors import not_held
@@ -68,17 +68,23 @@ def credit_case_rows() -> QuerySet:
 
 def merchant_case_ratings(merchant_ids) -> dict[int, dict]:
     """Consumers' ratings of how their cases were handled, per linked merchant:
-    ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent)."""
+    ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent).
+
+    One row per (merchant, case): a merchant named twice on one complaint (as agent and as
+    seller) must not weigh that consumer's rating twice in its average."""
     rows = (
         CaseRating.objects.filter(case__complaint__respondents__merchant_id__in=merchant_ids)
         .filter(not_held("case__complaint__"))
-        .values(merchant_id=F("case__complaint__respondents__merchant_id"))
-        .annotate(average=Avg("score"), count=Count("case_id", distinct=True))
+        .values_list("case__complaint__respondents__merchant_id", "case_id", "score")
+        .distinct()
         .order_by()
     )
+    scores: dict[int, list[int]] = {}
+    for merchant_id, _case_id, score in rows:
+        scores.setdefault(merchant_id, []).append(score)
     return {
-        row["merchant_id"]: {"average": round(float(row["average"]), 1), "count": row["count"]}
-        for row in rows
+        merchant_id: {"average": round(sum(values) / len(values), 1), "count": len(values)}
+        for merchant_id, values in scores.items()
     }
 
 

@@ -265,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -379,6 +379,11 @@ REST_FRAMEWORK.update(
         "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
     }
 )
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    # The shared error responses (401, 403, 429, 400, 404) on every keyed endpoint.
+    "credit.api.schema.add_error_responses",
+]
 CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
     "task": "credit.tasks.recompute_all",
     # Nightly, after the day's outcomes; decay moves every score a little each day.

@@ -400,12 +400,12 @@ def test_consumers_ratings_appear_in_the_merchants_statistics(client, mediator):
     Respondent.objects.filter(complaint=rated[1].case.complaint).update(merchant=rated[0].merchant)
 
     html = client.get(rated[0].merchant.get_absolute_url()).content.decode()
-    assert 'id="case-ratings"' in html
-    assert "3.5 out of 5, from 2 ratings of closed cases naming this merchant." in html
+    assert "3.5 of 5 (2 ratings)" in html
 
     html = client.get(other.merchant.get_absolute_url()).content.decode()
-    assert "No consumer has rated a closed case naming this merchant yet." in html
+    assert "3.5 of 5" not in html
+    assert "No rating yet." in html
 
     html = client.get("/zh-hans" + rated[0].merchant.get_absolute_url()).content.decode()
-    assert "来自 2 条针对涉及该商家的已结案件的评价" in html
+    assert "3.5 分（满分 5 分，共 2 个评分）" in html
     assert "3.5 分" in html
