@@ -112,3 +112,28 @@ def test_moves_without_a_version_all_count_and_none_is_lost():
     assert events.count() == len(done)
     if done:
         assert events.last().data["mediator_id"] == case.mediator_id
+
+
+def test_concurrent_moves_leave_one_unbroken_event_chain():
+    """Appends happen under the case's row lock, so racing writers never fork the chain."""
+    from core import integrity
+
+    mediators = [_mediator() for _ in range(4)]
+    w = build(CaseState.SUBMITTED, mediators[0])
+
+    _at_once(
+        *[
+            (
+                lambda m=m: services.case_assign_mediator(
+                    case_id=w.case.pk, mediator=m, assigned_by=m
+                )
+            )
+            for m in mediators
+        ],
+        lambda: services.case_accept(case_id=w.case.pk, mediator=mediators[0]),
+    )
+
+    case = Case.objects.get(pk=w.case.pk)
+    seqs = list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, case.events_count + 1))
+    assert integrity.verify(only=["case-events"]).breaks == []
