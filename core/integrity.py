@@ -10,7 +10,8 @@ of rows and the last hash, so removing rows from the end is seen too.
 
 The canonical form (what ``hash`` covers) is the RFC 8785 JSON (JCS, via the ``rfc8785``
 package: fixed key order, no whitespace, fixed string escapes and number formats, UTF-8) of one
-object holding the chain's versioned ``kind`` tag, ``prev`` and the row's fields by name:
+object holding the chain's versioned tag as ``@chain``, the previous hash as ``@prev`` and the
+row's fields by name:
 
 - foreign keys as the referenced id (or null), integers as integers, text as text;
 - date-times in UTC as ``2026-03-01T09:30:00.123456Z`` (always microseconds and ``Z``), so
@@ -223,13 +224,18 @@ class Chain:
     describe_parent: Callable[..., str] = lambda pk, *_: f"id {pk}"
     describe_row: Callable[[Mapping[str, Any]], str] = lambda row: f"row {row['pk']}"
 
-    def digest(self, model: type[models.Model], values: Mapping[str, Any], prev: str) -> str:
-        """SHA-256 (hex) of the canonical form of a row given as ``{attname: value}``."""
-        content: dict[str, Any] = {"kind": self.kind, "prev": prev}
+    def canonical(self, model: type[models.Model], values: Mapping[str, Any], prev: str) -> bytes:
+        """The canonical form (RFC 8785 JSON) of a row given as ``{attname: value}``."""
+        # "@" keys cannot clash with field names (identifiers).
+        content: dict[str, Any] = {"@chain": self.kind, "@prev": prev}
         for name in self.fields:
             model_field = model._meta.get_field(name)
             content[name] = _canonical_value(model_field, values[model_field.attname])
-        return hashlib.sha256(rfc8785.dumps(content)).hexdigest()
+        return rfc8785.dumps(content)
+
+    def digest(self, model: type[models.Model], values: Mapping[str, Any], prev: str) -> str:
+        """SHA-256 (hex) of the canonical form of a row given as ``{attname: value}``."""
+        return hashlib.sha256(self.canonical(model, values, prev)).hexdigest()
 
     def attnames(self, model: type[models.Model]) -> list[str]:
         return [model._meta.get_field(name).attname for name in self.fields]
