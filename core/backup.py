@@ -79,6 +79,9 @@ def _pg_env(settings_dict: dict) -> dict[str, str]:
     ):
         if settings_dict.get(key):
             env[variable] = str(settings_dict[key])
+    sslmode = (settings_dict.get("OPTIONS") or {}).get("sslmode")
+    if sslmode:
+        env["PGSSLMODE"] = sslmode
     return env
 
 

@@ -219,7 +219,7 @@ class Chain:
     position: str  # 1, 2, 3 ... per parent, unique with the parent
     counter: str  # on the parent: how many rows it has
     head: str  # on the parent: the hash of its last row
-    fields: tuple[str, ...]  # what the hash covers, besides kind and prev
+    fields: tuple[str, ...]  # what the hash covers, besides @chain and @prev
     parent_fields: tuple[str, ...] = ()  # read for describe_parent
     describe_parent: Callable[..., str] = lambda pk, *_: f"id {pk}"
     describe_row: Callable[[Mapping[str, Any]], str] = lambda row: f"row {row['pk']}"
