@@ -99,6 +99,26 @@ def test_every_field_and_the_previous_hash_change_the_hash():
     assert CASE_EVENTS.digest(CaseEvent, VALUES, "cd" * 32) != base
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"b": 1, "a": [True, False, None], "c": {"z": "", "y": -(2**53) + 1}},
+        {"text": 'quote " backslash \\ slash / tab \t newline \n nul \x00 bell \x07 del \x7f'},
+        {"zh": "没有收到 — 退款", "emoji": "📦", "ls": "\u2028\u2029", "bom": "\ufeff"},
+        {"n": 2**53 - 1, "list": [[], {}, [1, [2, [3]]]]},
+    ],
+)
+def test_the_fast_canonical_json_is_byte_for_byte_rfc_8785(value):
+    import rfc8785
+
+    assert integrity.jcs(value) == rfc8785.dumps(value)
+
+
+def test_floats_and_other_keys_take_the_rfc_8785_encoder():
+    # json.dumps would write 1e+16; RFC 8785 writes numbers as ECMAScript does.
+    assert integrity.jcs({"f": 1e16, "é": 0.5}) == '{"f":10000000000000000,"é":0.5}'.encode()
+
+
 def test_naive_date_times_are_refused():
     with pytest.raises(ValueError, match="aware"):
         integrity.timestamp(dt.datetime(2026, 3, 1, 9, 30))
