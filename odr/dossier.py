@@ -188,6 +188,10 @@ def case_dossier(case: Case) -> dict:
                 "from_state": event.from_state,
                 "to_state": event.to_state,
                 "note": event.note,
+                # Its place and hash in the case's chain (docs/operations.md): whoever receives
+                # the dossier can later check it against Redress's record.
+                "seq": event.seq,
+                "hash": event.hash,
             }
             for event in timeline
         ],

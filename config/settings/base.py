@@ -317,6 +317,16 @@ LOGGING = {
 # --- Redress ------------------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- Tamper evidence (core.integrity) -----------------------------------------------------
+# Every night the hash chains (case events, disclosure versions) and, unless switched off here,
+# every stored file are checked against their hashes; breaks are logged as errors.
+REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
+CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
+    "task": "core.tasks.verify_integrity",
+    "schedule": crontab(hour=3, minute=30),
+    "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
+}
+
 # --- Complaints ---------------------------------------------------------------------------
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
 REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)

@@ -139,3 +139,28 @@ def test_the_sweep_skips_a_case_another_transaction_holds_and_takes_it_later():
         case = Case.objects.get(pk=w.case.pk)
         assert case.state == CaseState.MEDIATION
         assert case.events.filter(kind="negotiation_expired").count() == 1
+
+
+def test_concurrent_moves_leave_one_unbroken_event_chain():
+    """Appends happen under the case's row lock, so racing writers never fork the chain."""
+    from core import integrity
+
+    mediators = [_mediator() for _ in range(4)]
+    w = build(CaseState.SUBMITTED, mediators[0])
+
+    _at_once(
+        *[
+            (
+                lambda m=m: services.case_assign_mediator(
+                    case_id=w.case.pk, mediator=m, assigned_by=m
+                )
+            )
+            for m in mediators
+        ],
+        lambda: services.case_accept(case_id=w.case.pk, mediator=mediators[0]),
+    )
+
+    case = Case.objects.get(pk=w.case.pk)
+    seqs = list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, case.events_count + 1))
+    assert integrity.verify(only=["case-events"]).breaks == []
