@@ -148,7 +148,7 @@ def test_concurrent_moves_leave_one_unbroken_event_chain():
     mediators = [_mediator() for _ in range(4)]
     w = build(CaseState.SUBMITTED, mediators[0])
 
-    _at_once(
+    at_once(
         *[
             (
                 lambda m=m: services.case_assign_mediator(
