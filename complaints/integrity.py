@@ -16,8 +16,12 @@ def _subject(item) -> str:
 def verify_evidence(report: integrity.Report, *, files: bool, jobs: int) -> None:
     from .models import EvidenceItem
 
+    # Evidence erased for privacy (erasure, retention) has no text or file left to check; its
+    # hash and size stay on the row, and the case's timeline records the pseudonymisation.
+    report.count("evidence", erased=EvidenceItem.objects.filter(erased_at__isnull=False).count())
     items = (
-        EvidenceItem.objects.select_related("complaint")
+        EvidenceItem.objects.filter(erased_at__isnull=True)
+        .select_related("complaint")
         .only("pk", "kind", "file", "text", "sha256", "size", "label", "complaint__reference")
         .order_by("pk")
     )

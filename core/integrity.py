@@ -85,6 +85,21 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.alters_data = True
     delete.queryset_only = True
 
+    def redact(self, *fields: str) -> int:
+        """Blank the free text ``fields`` of these rows (privacy erasure, retention): the one
+        change an audit row admits. Only fields the model lists in ``redactable_fields`` may be
+        blanked; the chain covers their SHA-256 (``Chain.digests``), not the text, so the chain
+        still verifies and the verification sees which rows were redacted."""
+        allowed = set(getattr(self.model, "redactable_fields", ()))
+        if not fields or not set(fields) <= allowed:
+            raise AppendOnlyViolation(
+                f"{self.model._meta.label}: only {sorted(allowed) or 'no field'} may be redacted."
+            )
+        return super().update(**dict.fromkeys(fields, ""))
+
+    redact.alters_data = True
+    redact.queryset_only = True
+
 
 class AppendOnlyModel(models.Model):
     """A row that is inserted once and never changed or deleted.
@@ -109,9 +124,13 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyViolation(f"{self._meta.label} {self.pk} is append-only: no delete.")
 
 
-def append_only_trigger(model_label: str):
+def append_only_trigger(model_label: str, *, redactable: tuple[str, ...] = ()):
     """A migration operation: on PostgreSQL, a trigger that refuses UPDATE and DELETE of every
     row of ``model_label``'s table, whoever connects (raw SQL, another program, a console).
+
+    The only UPDATE it lets through blanks ``redactable`` text columns (set to '') and leaves
+    every other column as it was: that is ``AppendOnlyQuerySet.redact``, for erasure of personal
+    data; the chain covers those columns' digests, so the hashes stay valid.
 
     SQLite gets none: Django's ``flush`` (and so every transactional test) empties tables with
     DELETE there, which such a trigger would refuse. PostgreSQL's flush uses TRUNCATE, which row
@@ -122,6 +141,9 @@ def append_only_trigger(model_label: str):
     from django.db import migrations
 
     app_label, model_name = model_label.split(".")
+    for column in redactable:
+        if not column.isidentifier():
+            raise ValueError(f"Not a column name: {column!r}")
 
     def names(apps):
         table = apps.get_model(app_label, model_name)._meta.db_table
@@ -131,10 +153,20 @@ def append_only_trigger(model_label: str):
         if schema_editor.connection.vendor != "postgresql":
             return
         table, name = names(apps)
+        allow = ""
+        if redactable:
+            columns = ", ".join(f"'{c}'" for c in redactable)
+            blanked = " AND ".join(f"(NEW.{c} = '' OR NEW.{c} = OLD.{c})" for c in redactable)
+            allow = f"""
+                IF TG_OP = 'UPDATE'
+                   AND (to_jsonb(NEW) - ARRAY[{columns}]) = (to_jsonb(OLD) - ARRAY[{columns}])
+                   AND {blanked} THEN
+                    RETURN NEW;
+                END IF;"""
         schema_editor.execute(
             f"""
             CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
+            BEGIN{allow}
                 RAISE EXCEPTION '% of % row % refused: the table is append-only',
                     TG_OP, TG_TABLE_NAME, OLD.id
                     USING ERRCODE = 'restrict_violation',
@@ -187,6 +219,14 @@ def timestamp(value: datetime | None) -> str | None:
     if value.tzinfo is None:
         raise ValueError("Hashed date-times must be aware (USE_TZ is on).")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def text_digest(text: str) -> str:
+    """SHA-256 (hex) of a text's UTF-8: what a chain covers for a redactable text field."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+EMPTY_TEXT_DIGEST = text_digest("")
 
 
 # RFC 8785 orders keys by UTF-16 code units and writes numbers as ECMAScript does; for objects
@@ -274,6 +314,13 @@ class Chain:
     head: str  # on the parent: the hash of its last row
     fields: tuple[str, ...]  # what the hash covers, besides @chain and @prev
     parent_fields: tuple[str, ...] = ()  # read for describe_parent
+    # (text field, digest field) pairs: the hash covers the digest field, which holds the text's
+    # SHA-256 from when the row was written, so the text can later be redacted (blanked for
+    # privacy) without breaking the chain. ``fields`` names the digest field, not the text.
+    digests: tuple[tuple[str, str], ...] = ()
+    # (field, value) of the row that must follow a redaction: a redacted row without a later
+    # such row (the "pseudonymised" event) is reported as removed text.
+    redaction_marker: tuple[str, str] | None = None
     describe_parent: Callable[..., str] = lambda pk, *_: f"id {pk}"
     describe_row: Callable[[Mapping[str, Any]], str] = lambda row: f"row {row['pk']}"
 
@@ -308,6 +355,12 @@ class Chain:
     def attnames(self, model: type[models.Model]) -> list[str]:
         return [model._meta.get_field(name).attname for name in self.fields]
 
+    def seal_digests(self, row: models.Model) -> list[str]:
+        """Record each redactable text's digest on ``row``; returns the digest fields set."""
+        for text, digest in self.digests:
+            setattr(row, digest, text_digest(getattr(row, text) or ""))
+        return [digest for _text, digest in self.digests]
+
 
 class ChainConflict(RuntimeError):
     """The parent's chain moved under an append that did not hold the parent's row lock."""
@@ -327,6 +380,7 @@ def append(chain: Chain, row: AppendOnlyModel, *, parent: models.Model) -> Appen
     prev = getattr(parent, chain.head)
     setattr(row, chain.position, position)
     row.prev_hash = prev
+    chain.seal_digests(row)
     values = {name: getattr(row, name) for name in chain.attnames(type(row))}
     row.hash = chain.digest(type(row), values, prev)
     moved = (
@@ -370,13 +424,13 @@ def backfill(apps, chain: Chain, *, order_by: tuple[str, ...], renumber: bool) -
                 if renumber:
                     setattr(row, chain.position, position)
                 row.prev_hash = prev
+                chain.seal_digests(row)
                 row.hash = chain.digest(model, {a: getattr(row, a) for a in attnames}, prev)
                 prev = row.hash
                 changed.append(row)
             heads[parent_id] = (position, prev)
-        model._base_manager.bulk_update(
-            changed, [chain.position, "prev_hash", "hash"], batch_size=ROW_CHUNK
-        )
+        sealed = [chain.position, "prev_hash", "hash", *(d for _t, d in chain.digests)]
+        model._base_manager.bulk_update(changed, sealed, batch_size=ROW_CHUNK)
         for parent_id, (count, head) in heads.items():
             values = {chain.head: head}
             if renumber:
@@ -461,7 +515,18 @@ def verify_chain(chain: Chain, report: Report, **_options) -> None:
     parent_model = parent_field.related_model
     key = parent_field.attname
     columns = list(
-        dict.fromkeys(["pk", key, chain.position, "prev_hash", "hash", *chain.attnames(model)])
+        dict.fromkeys(
+            [
+                "pk",
+                key,
+                chain.position,
+                "prev_hash",
+                "hash",
+                *chain.attnames(model),
+                *(text for text, _digest in chain.digests),
+                *((chain.redaction_marker[0],) if chain.redaction_marker else ()),
+            ]
+        )
     )
     after = None
     while True:
@@ -497,8 +562,11 @@ def verify_chain(chain: Chain, report: Report, **_options) -> None:
 
 def _walk(chain, model, subject, rows, counter, head, report) -> None:
     expected, prev, seen = 1, GENESIS, 0
+    redacted: list[str] = []  # rows whose text was blanked, until a redaction marker follows
     for row in rows:
         seen += 1
+        if chain.redaction_marker and row[chain.redaction_marker[0]] == chain.redaction_marker[1]:
+            redacted = []
         position = row[chain.position]
         problems = []
         if position > expected:
@@ -521,11 +589,31 @@ def _walk(chain, model, subject, rows, counter, head, report) -> None:
                 f"its content does not match its hash (stored {row['hash'] or '(none)'}, "
                 f"computed {computed}): it was changed after it was written"
             )
+        for text, digest in chain.digests:
+            if row[text]:
+                if text_digest(row[text]) != row[digest]:
+                    problems.append(
+                        f"its {text} does not match the SHA-256 recorded when it was written "
+                        f"({row[digest] or '(none)'}): it was changed after it was written"
+                    )
+            elif row[digest] != EMPTY_TEXT_DIGEST:
+                redacted.append(f"{chain.describe_row(row)} ({text})")
         if problems:
             report.add(Break(chain.name, subject, chain.describe_row(row), "; ".join(problems)))
         # Go on from what is stored, so that one changed row is one break, not all that follow.
         prev, expected = row["hash"], position + 1
     report.count(chain.name, chains=1, rows=seen)
+    if redacted and chain.redaction_marker:
+        marker = chain.redaction_marker[1]
+        report.add(
+            Break(
+                chain.name,
+                subject,
+                "",
+                f"text was removed from {', '.join(redacted)} but no {marker} row follows: "
+                "it was blanked outside a pseudonymisation",
+            )
+        )
     last = expected - 1
     if counter != last or head != prev:
         report.add(

@@ -22,10 +22,14 @@ CASE_EVENTS = integrity.register_chain(
             "actor",
             "from_state",
             "to_state",
-            "note",
+            "note_sha256",
             "data",
             "created_at",
         ),
+        # The note is free text (reasons, questions, summaries) that erasure blanks; the chain
+        # covers its SHA-256 so the blanking leaves the chain intact and visible.
+        digests=(("note", "note_sha256"),),
+        redaction_marker=("kind", "pseudonymised"),
         parent_fields=("complaint__reference",),
         describe_parent=lambda pk, reference: f"case {reference or '(no reference)'} (id {pk})",
         describe_row=lambda row: f"event {row['pk']} (#{row['seq']} {row['kind']})",

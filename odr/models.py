@@ -157,12 +157,17 @@ class CaseEvent(AppendOnlyModel):
     from_state = models.CharField(max_length=20, choices=CaseState, blank=True)
     to_state = models.CharField(max_length=20, choices=CaseState, blank=True)
     note = models.TextField(blank=True)
+    # SHA-256 of the note as written: the chain covers it, so erasure may blank the note.
+    note_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     data = models.JSONField(default=dict, blank=True)
     # Set when the row is built (not on save, as auto_now_add would), because the hash covers it.
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     seq = models.PositiveIntegerField(editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+
+    # Free text that privacy erasure may blank (AppendOnlyQuerySet.redact); nothing else changes.
+    redactable_fields = ("note",)
 
     class Meta:
         verbose_name = _("case event")

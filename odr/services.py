@@ -1687,7 +1687,7 @@ def case_pseudonymise(*, case_id: int, reason: str, now: datetime | None = None)
     # The one change ever made to earlier timeline rows: their free text, which repeats what
     # the parties and mediators wrote (reasons, questions, summaries), is redacted. The rows
     # themselves, their kinds, actors, times and states stay, and this event records it.
-    CaseEvent.objects.filter(case=case).exclude(note="").update(note="")
+    CaseEvent.objects.filter(case=case).exclude(note="").redact("note")
     Notification.objects.filter(case=case, user_id=case.complaint.consumer_id).delete()
     events.record(case=case, kind="pseudonymised", from_state=case.state, data={"reason": reason})
     return True

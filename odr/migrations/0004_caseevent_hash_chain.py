@@ -38,6 +38,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="caseevent",
+            name="note_sha256",
+            field=models.CharField(blank=True, editable=False, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="caseevent",
             name="prev_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),

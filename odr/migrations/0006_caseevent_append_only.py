@@ -1,5 +1,6 @@
 """Case events are append-only: seq required and unique per case, no add/change/delete
-permission for anyone, and on PostgreSQL a trigger that refuses UPDATE and DELETE."""
+permission for anyone, and on PostgreSQL a trigger that refuses UPDATE and DELETE (but the
+blanking of the note, which the chain covers by its SHA-256)."""
 
 from django.db import migrations, models
 
@@ -24,5 +25,5 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=("case", "seq"), name="case_event_seq_once"),
         ),
         drop_write_permissions("odr.CaseEvent"),
-        append_only_trigger("odr.CaseEvent"),
+        append_only_trigger("odr.CaseEvent", redactable=("note",)),
     ]

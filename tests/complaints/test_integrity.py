@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services
 from complaints.models import EvidenceItem
+from core import integrity
 from tests.factories import ComplaintFactory
 
 from ..tampering import breaks, raw_update
@@ -81,3 +82,20 @@ def test_skipping_files_reads_no_file_but_still_checks_statements(photo):
 
     [found] = breaks(files=False)
     assert found.row == f"statement {statement.pk}"
+
+
+def test_evidence_erased_for_privacy_is_not_reported_as_missing(
+    photo, django_capture_on_commit_callbacks
+):
+    statement = services.evidence_add_statement(
+        complaint=photo.complaint, text="It never arrived.", submitted_by=photo.complaint.consumer
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.complaint_pseudonymise(complaint_id=photo.complaint_id, reason="erasure")
+    photo.refresh_from_db()
+    statement.refresh_from_db()
+    assert (photo.file.name, statement.text) == ("", "")
+
+    report = integrity.verify(only=["evidence"])
+    assert report.breaks == []
+    assert report.counts["evidence"]["erased"] == 2

@@ -31,7 +31,8 @@ VALUES = {
     "actor_id": 3,
     "from_state": "submitted",
     "to_state": "awaiting_merchant",
-    "note": "Réponse — 好",
+    # The chain covers the note's SHA-256, so erasure may blank the note itself.
+    "note_sha256": integrity.text_digest("Réponse — 好"),
     "data": {"by": "mediator", "b": [1, True, None], "a": "x"},
     "created_at": WHEN,
 }
@@ -50,7 +51,8 @@ def test_the_canonical_form_is_fixed_json_of_tag_previous_hash_and_fields():
         == (
             '{"@chain":"odr.caseevent/1","@prev":"' + PREV + '","actor":3,"case":7,'
             '"created_at":"2026-03-01T09:30:00.123456Z","data":{"a":"x","b":[1,true,null],'
-            '"by":"mediator"},"from_state":"submitted","kind":"accepted","note":"Réponse — 好",'
+            '"by":"mediator"},"from_state":"submitted","kind":"accepted",'
+            '"note_sha256":"c501876711332566aa8f30cd75c63131cc8cfd42ddc3c8b006670e5f3afc0e5f",'
             '"seq":2,"to_state":"awaiting_merchant"}'
         ).encode()
     )
@@ -89,7 +91,7 @@ def test_every_field_and_the_previous_hash_change_the_hash():
         "actor_id": None,
         "from_state": "",
         "to_state": "rejected",
-        "note": "Réponse — 好 ",
+        "note_sha256": integrity.text_digest("Réponse — 好 "),
         "data": {**VALUES["data"], "a": "y"},
         "created_at": WHEN + dt.timedelta(microseconds=1),
     }

@@ -407,5 +407,5 @@ def test_consumers_ratings_appear_in_the_merchants_statistics(client, mediator):
     assert "No rating yet." in html
 
     html = client.get("/zh-hans" + rated[0].merchant.get_absolute_url()).content.decode()
-    assert "3.5 分（满分 5 分，共 2 个评分）" in html
     assert "3.5 分" in html
+    assert "共 2 个评分" in html

@@ -65,8 +65,80 @@ def test_an_edited_event_is_reported_with_its_case_and_row(mediator):
     assert found.check == "case events"
     assert case.complaint.reference in found.subject
     assert found.row == f"event {accepted.pk} (#{accepted.seq} accepted)"
+    assert "its note does not match the SHA-256 recorded when it was written" in found.problem
+    assert accepted.note_sha256 in found.problem
+
+
+def test_an_event_whose_kind_is_edited_is_reported(mediator):
+    case = _case_in_mediation(mediator)
+    accepted = CaseEvent.objects.get(case=case, kind="accepted")
+
+    raw_update(CaseEvent, accepted.pk, kind="rejected")
+
+    [found] = breaks()
+    assert found.row == f"event {accepted.pk} (#{accepted.seq} rejected)"
     assert "content does not match its hash" in found.problem
     assert accepted.hash in found.problem
+
+
+def _case_with_a_note(mediator):
+    w = build(CaseState.SUBMITTED, mediator)
+    services.case_request_info(
+        case_id=w.case.pk, mediator=mediator, question="Please send the order confirmation."
+    )
+    return w.reload()
+
+
+def test_pseudonymisation_blanks_notes_and_the_chain_still_verifies(mediator):
+    case = _case_with_a_note(mediator)
+    services.case_withdraw(case_id=case.pk, consumer=case.complaint.consumer)
+    asked = CaseEvent.objects.get(case=case, kind="info_requested")
+    assert asked.note
+
+    assert services.case_pseudonymise(case_id=case.pk, reason="erasure") is True
+
+    asked.refresh_from_db()
+    assert asked.note == ""
+    assert asked.hash and asked.note_sha256 == integrity.text_digest(
+        "Please send the order confirmation."
+    )
+    assert CaseEvent.objects.filter(case=case).last().kind == "pseudonymised"
+    assert breaks(only=["case-events"]) == []
+
+
+def test_a_note_blanked_without_a_pseudonymisation_is_reported(mediator):
+    case = _case_with_a_note(mediator)
+    asked = CaseEvent.objects.get(case=case, kind="info_requested")
+
+    CaseEvent.objects.filter(pk=asked.pk).redact("note")
+
+    [found] = breaks(only=["case-events"])
+    assert f"event {asked.pk} (#{asked.seq} info_requested) (note)" in found.problem
+    assert "no pseudonymised row follows" in found.problem
+
+
+def test_only_the_note_can_be_redacted(mediator):
+    case = _case_with_a_note(mediator)
+
+    with pytest.raises(integrity.AppendOnlyViolation, match="only"):
+        CaseEvent.objects.filter(case=case).redact("kind")
+    with pytest.raises(integrity.AppendOnlyViolation):
+        CaseEvent.objects.filter(case=case).redact()
+
+
+@postgres_only
+def test_postgresql_lets_a_note_be_blanked_and_nothing_else(mediator):
+    case = _case_with_a_note(mediator)
+    asked = CaseEvent.objects.get(case=case, kind="info_requested")
+
+    with transaction.atomic(), pytest.raises(IntegrityError, match="append-only"):
+        CaseEvent._base_manager.filter(pk=asked.pk).update(note="Something else.")
+    with transaction.atomic(), pytest.raises(IntegrityError, match="append-only"):
+        CaseEvent._base_manager.filter(pk=asked.pk).update(note="", kind="withdrawn")
+    with transaction.atomic(), pytest.raises(IntegrityError, match="append-only"):
+        CaseEvent._base_manager.filter(pk=asked.pk).update(note_sha256="")
+    assert CaseEvent._base_manager.filter(pk=asked.pk).update(note="") == 1
+    assert CaseEvent.objects.get(pk=asked.pk).note == ""
 
 
 def test_an_event_deleted_from_the_middle_is_reported_at_the_gap(mediator):
@@ -155,6 +227,7 @@ def test_a_well_forged_event_appended_outside_the_services_is_reported(mediator)
     forged = CaseEvent(
         case=case, kind="withdrawn", seq=case.events_count + 1, prev_hash=case.events_head
     )
+    CASE_EVENTS.seal_digests(forged)
     values = {a: getattr(forged, a) for a in CASE_EVENTS.attnames(CaseEvent)}
     forged.hash = CASE_EVENTS.digest(CaseEvent, values, forged.prev_hash)
     forged.save()
