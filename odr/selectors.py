@@ -185,13 +185,15 @@ def cases_overdue(now: datetime) -> QuerySet[Case]:
 
 
 def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
-    return Case.objects.filter(
-        state__in=OPEN_STATES,
-        deadline_kind__in=REMINDED_KINDS,
-        deadline_at__gt=now,
-        deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
-    ).filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at"))).order_by(
-        "deadline_at", "pk"
+    return (
+        Case.objects.filter(
+            state__in=OPEN_STATES,
+            deadline_kind__in=REMINDED_KINDS,
+            deadline_at__gt=now,
+            deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
+        )
+        .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+        .order_by("deadline_at", "pk")
     )
 
 

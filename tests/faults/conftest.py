@@ -62,3 +62,13 @@ def env_for(tmp_path, mail_dir):
         return env
 
     return build
+
+
+@pytest.fixture
+def stop_at_end():
+    """``stop_at_end(process)``: stop a started server or worker when the test ends, however
+    it ends."""
+    started = []
+    yield lambda process: started.append(process) or process
+    for process in reversed(started):
+        process.stop()

@@ -162,9 +162,9 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def psql(self, database: str, *args: str, stdin: str | None = None) -> str:
+        command = [str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1"]
         done = subprocess.run(  # noqa: S603
-            [str(PG_BIN / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.url_for(database)]
-            + list(args),
+            [*command, self.url_for(database), *args],
             input=stdin,
             capture_output=True,
             text=True,
@@ -250,7 +250,7 @@ class Worker:
     """``celery -A config worker`` in its own process (solo pool: the task runs in the process
     itself, so killing the process kills the task mid-way)."""
 
-    def __init__(self, env: dict, log: Path, name: str):
+    def __init__(self, env: dict, log: Path, name: str, *, queue: str = "celery", wait=True):
         celery = _venv_bin("celery")
         require(celery is not None, "celery is not installed")
         self.log = log
@@ -264,6 +264,7 @@ class Worker:
                 "--pool=solo",
                 "--loglevel=INFO",
                 f"--hostname={name}@faults",
+                f"--queues={queue}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
@@ -273,7 +274,11 @@ class Worker:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
-        wait_until(self._ready, timeout=60, what="the worker to start")
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        wait_until(self._ready, timeout=90, what="the worker to start")
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
@@ -293,14 +298,14 @@ class Worker:
         self._log_file.close()
 
 
-def send_task(broker_url: str, name: str) -> None:
+def send_task(broker_url: str, name: str, queue: str = "celery") -> None:
     """Send a task by name through ``broker_url``, as beat does. A bare Celery app: the test
     process's own app runs tasks inline (CELERY_TASK_ALWAYS_EAGER)."""
     from celery import Celery
 
     client = Celery("faults-client", broker=broker_url)
     try:
-        client.send_task(name)
+        client.send_task(name, queue=queue)
     finally:
         client.close()
 

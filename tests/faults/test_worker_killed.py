@@ -4,9 +4,8 @@ makes its transition exactly once and every deadline is acted on."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import threading
+from datetime import timedelta
 
 import pytest
 import redis
@@ -71,11 +70,10 @@ def _expired() -> int:
 
 
 def test_a_worker_killed_mid_sweep_loses_no_deadline_and_repeats_no_transition(
-    test_database_url, private_redis, env_for, mail_dir, tmp_path
+    test_database_url, private_redis, env_for, mail_dir, tmp_path, stop_at_end
 ):
     now = timezone.now()
-    # Deadlines an hour ago, one second apart: the sweep takes the oldest first, so the last
-    # case made here is the last one it reaches.
+    # Deadlines an hour ago, one second apart: the sweep takes the oldest first, in this order.
     cases = [
         CaseFactory(
             state=CaseState.AWAITING_MERCHANT,
@@ -84,11 +82,14 @@ def test_a_worker_killed_mid_sweep_loses_no_deadline_and_repeats_no_transition(
         )
         for i in range(CASES)
     ]
-    last = cases[-1]
     env = env_for(test_database_url, private_redis.url)
-    log = tmp_path / "worker.log"
 
-    first = Worker(env, log, "first")
+    # Two workers, started together: the first takes the sweep (its own queue) and is killed;
+    # the second does everything else (the e-mails, the next sweep) and lives on.
+    first = stop_at_end(Worker(env, tmp_path / "first.log", "first", queue="sweep", wait=False))
+    second = stop_at_end(Worker(env, tmp_path / "second.log", "second", wait=False))
+    first.wait_ready()
+    second.wait_ready()
     # Two locks stop the worker at a known point, without timing. (1) The consumer row of the
     # last case of the first batch: the notification's foreign key to it is checked at COMMIT
     # (Django's foreign keys are deferred), so the first batch waits there. (2) Meanwhile a
@@ -97,15 +98,15 @@ def test_a_worker_killed_mid_sweep_loses_no_deadline_and_repeats_no_transition(
     events_lock = TableLock(CaseEvent._meta.db_table)
     with transaction.atomic():
         User.objects.select_for_update().get(pk=cases[SWEEP_BATCH_SIZE - 1].complaint.consumer_id)
-        send_task(private_redis.url, "odr.tasks.sweep_deadlines")
-        wait_until(lambda: _waiting("COMMIT"), timeout=60, what="the first batch", log=log)
+        send_task(private_redis.url, "odr.tasks.sweep_deadlines", queue="sweep")
+        wait_until(lambda: _waiting("COMMIT"), timeout=60, what="the first batch", log=first.log)
         events_lock.start()
         wait_until(lambda: _waiting("LOCK TABLE"), timeout=10, what="the table lock to queue")
     wait_until(
         lambda: _waiting('INSERT INTO "odr_caseevent"'),
         timeout=30,
         what="the second batch to reach its first event",
-        log=log,
+        log=first.log,
     )
     worker_session = _waiting('INSERT INTO "odr_caseevent"')
     assert _expired() == SWEEP_BATCH_SIZE, "the first batch is committed"
@@ -124,23 +125,21 @@ def test_a_worker_killed_mid_sweep_loses_no_deadline_and_repeats_no_transition(
         SWEEP_BATCH_SIZE
     ), "the case the worker had moved in the second batch is back where it was"
 
-    # The next sweep, as beat sends it a minute later, on a new worker.
-    second = Worker(env, log, "second")
-    try:
-        send_task(private_redis.url, "odr.tasks.sweep_deadlines")
-        wait_until(
-            lambda: Case.objects.filter(state=CaseState.MEDIATION).count() == CASES,
-            timeout=60,
-            what="the next sweep to move every case",
-        )
-        queue = redis.Redis.from_url(private_redis.url)
-        wait_until(
-            lambda: queue.llen("celery") == 0 and len(mails(mail_dir)) >= CASES,
-            timeout=60,
-            what="the worker to send the e-mails",
-        )
-    finally:
-        second.stop()
+    # The next sweep, as beat sends it a minute later.
+    send_task(private_redis.url, "odr.tasks.sweep_deadlines")
+    wait_until(
+        lambda: Case.objects.filter(state=CaseState.MEDIATION).count() == CASES,
+        timeout=60,
+        what="the next sweep to move every case",
+        log=second.log,
+    )
+    queue = redis.Redis.from_url(private_redis.url)
+    wait_until(
+        lambda: queue.llen("celery") == 0 and len(mails(mail_dir)) >= CASES,
+        timeout=60,
+        what="the worker to send the e-mails",
+        log=second.log,
+    )
 
     for case in Case.objects.all():
         kinds = list(case.events.values_list("kind", flat=True))
