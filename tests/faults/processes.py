@@ -220,22 +220,30 @@ class Server:
                 "30",
                 "--graceful-timeout",
                 "5",
+                # gunicorn's control socket lives in $HOME: shared by every gunicorn here.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
-        wait_until(self._listening, timeout=30, what="gunicorn to listen")
+        wait_until(self._answering, timeout=90, what="gunicorn to answer", log=log)
 
-    def _listening(self) -> bool:
+    def _answering(self) -> bool:
+        """Any HTTP answer from the health endpoint: the workers have loaded the site."""
+        import urllib.error
+        import urllib.request
+
         if self.process.poll() is not None:
             pytest.fail(f"gunicorn exited:\n{self.output()}")
         try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            urllib.request.urlopen(f"{self.base}/api/v1/health/", timeout=5).close()  # noqa: S310
+        except urllib.error.HTTPError:
             return True
         except OSError:
             return False
+        return True
 
     def output(self) -> str:
         self._log_file.flush()
