@@ -49,7 +49,9 @@ def test_the_503_page_is_in_the_visitors_language(broken_client):
         response = broken_client.get("/zh-hans/")
 
     assert response.status_code == 503
-    assert '<html lang="zh-hans">' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "Redress 暂时无法访问" in html
 
 
 def test_the_api_answers_503_in_its_error_shape(broken_client):
