@@ -92,9 +92,12 @@ def test_any_other_error_is_still_the_500_page(broken_client):
 
 @pytest.fixture
 def cache_down(settings):
+    """The cache as configured with REDIS_URL (base settings), its Redis unreachable."""
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOGGER = "redress.cache"
     settings.CACHES = {
-        "default": {**settings.CACHES["default"], "BACKEND": "django_redis.cache.RedisCache"}
-        | {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": DEAD_REDIS,
             "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
         }

@@ -198,35 +198,48 @@ def process_env(*, database_url: str, redis_url: str | None, mail_dir: Path) -> 
     return env
 
 
-class Server:
+class _Started:
+    """A program of the project started by a test, its output in ``log``."""
+
+    name = "the process"
+
+    def __init__(self, command: list[str], env: dict, log: Path):
+        self.log = log
+        self._log_file = log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT
+        )
+
+    def _alive(self) -> None:
+        if self.process.poll() is not None:
+            pytest.fail(f"{self.name} exited:\n{self.output()}")
+
+    def output(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        _stop(self.process)
+        self._log_file.close()
+
+
+class Server(_Started):
     """The site under gunicorn (sync workers, as in production), on its own port."""
+
+    name = "gunicorn"
 
     def __init__(self, env: dict, log: Path, *, workers: int = 2):
         gunicorn = _venv_bin("gunicorn")
         require(gunicorn is not None, "gunicorn is not installed")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        self._log_file = log.open("w")
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                gunicorn,
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                # gunicorn's control socket lives in $HOME: shared by every gunicorn here.
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
+        bind = f"127.0.0.1:{self.port}"
+        # gunicorn's control socket lives in $HOME, shared by every gunicorn here: none.
+        options = ["--timeout", "30", "--graceful-timeout", "5", "--no-control-socket"]
+        super().__init__(
+            [gunicorn, "config.wsgi", "--bind", bind, "--workers", str(workers), *options],
+            env,
+            log,
         )
         wait_until(self._answering, timeout=90, what="gunicorn to answer", log=log)
 
@@ -235,8 +248,7 @@ class Server:
         import urllib.error
         import urllib.request
 
-        if self.process.poll() is not None:
-            pytest.fail(f"gunicorn exited:\n{self.output()}")
+        self._alive()
         try:
             urllib.request.urlopen(f"{self.base}/api/v1/health/", timeout=5).close()  # noqa: S310
         except urllib.error.HTTPError:
@@ -245,43 +257,26 @@ class Server:
             return False
         return True
 
-    def output(self) -> str:
-        self._log_file.flush()
-        return self.log.read_text(errors="replace")
 
-    def stop(self) -> None:
-        _stop(self.process)
-        self._log_file.close()
-
-
-class Worker:
+class Worker(_Started):
     """``celery -A config worker`` in its own process (solo pool: the task runs in the process
     itself, so killing the process kills the task mid-way)."""
+
+    name = "the worker"
 
     def __init__(self, env: dict, log: Path, name: str, *, queue: str = "celery", wait=True):
         celery = _venv_bin("celery")
         require(celery is not None, "celery is not installed")
-        self.log = log
-        self._log_file = log.open("a")
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                celery,
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                f"--hostname={name}@faults",
-                f"--queues={queue}",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
+        options = [
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={name}@faults",
+            f"--queues={queue}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        super().__init__([celery, "-A", "config", "worker", *options], env, log)
         if wait:
             self.wait_ready()
 
@@ -289,21 +284,12 @@ class Worker:
         wait_until(self._ready, timeout=90, what="the worker to start")
 
     def _ready(self) -> bool:
-        if self.process.poll() is not None:
-            pytest.fail(f"the worker exited:\n{self.output()}")
+        self._alive()
         return "ready." in self.output()
-
-    def output(self) -> str:
-        self._log_file.flush()
-        return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no acknowledgement, no clean-up, as the OOM killer does it."""
         _stop(self.process, signal.SIGKILL)
-
-    def stop(self) -> None:
-        _stop(self.process)
-        self._log_file.close()
 
 
 def send_task(broker_url: str, name: str, queue: str = "celery") -> None:
