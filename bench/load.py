@@ -330,11 +330,13 @@ def main() -> int:
             first=run["visit_failures"][:3],
         ),
         result("load_requests", int(total["Request Count"]), "count", ">= 1"),
+        # Offered, not capacity: the users' think time (between their requests) asks for about
+        # 10 requests a second; a site that fell behind would serve far fewer.
         result(
             "load_requests_per_second",
             round(float(total["Requests/s"]), 1),
             "req/s",
-            ">= 10",
+            ">= 5",
             seconds=round(elapsed, 1),
         ),
         result("load_p95_all_ms", p95("Aggregated"), "ms", "<= 2000"),
