@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from credit import explain, method
 from credit.models import Grade
+from merchants.api.serializers import MerchantListSerializer
 from merchants.normalize import (
     InvalidRegistrationNumber,
     InvalidURL,
@@ -91,9 +92,19 @@ class LookupQuerySerializer(serializers.Serializer):
         return attrs
 
 
+class PublicIdField(serializers.UUIDField):
+    """A public id as the API writes it: a string. DRF's UUIDField would also turn the number 1
+    into 00000000-...-0001, which no client means."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class BulkLookupSerializer(serializers.Serializer):
     merchants = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=PublicIdField(),
         allow_empty=False,
         max_length=BULK_LOOKUP_LIMIT,
         help_text=f"Public ids of 1 to {BULK_LOOKUP_LIMIT} merchants.",
@@ -170,6 +181,27 @@ class MerchantSummarySerializer(serializers.Serializer):
         return settings.SITE_URL + reverse(
             "api:merchant-credit", kwargs={"public_id": merchant.public_id}
         )
+
+
+class MerchantWithGradeSerializer(MerchantListSerializer):
+    """A row of the merchant directory with the merchant's current grade (annotated by
+    credit.selectors.with_current_grade)."""
+
+    grade = serializers.ChoiceField(
+        choices=Grade.values,
+        source="credit_grade",
+        read_only=True,
+        help_text="Current credit grade; NR when not rated.",
+    )
+    score = serializers.IntegerField(
+        source="credit_score", read_only=True, allow_null=True, help_text="0-1000; null when NR."
+    )
+    credit_url = serializers.HyperlinkedIdentityField(
+        view_name="api:merchant-credit", lookup_field="public_id"
+    )
+
+    class Meta(MerchantListSerializer.Meta):
+        fields = [*MerchantListSerializer.Meta.fields, "grade", "score", "credit_url"]
 
 
 class LookupResultSerializer(serializers.Serializer):
