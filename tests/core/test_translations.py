@@ -1,4 +1,4 @@
-"""Every catalogue is fully translated into 简体中文, and each translation keeps its placeholders."""
+"""Every catalogue is fully translated into 简体中文; each translation keeps its placeholders."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import polib
 import pytest
 from django.conf import settings
 
-CATALOGUES = sorted(Path(p) / "zh_Hans" / "LC_MESSAGES" / "django.po" for p in settings.LOCALE_PATHS)
+CATALOGUES = sorted(
+    Path(p) / "zh_Hans" / "LC_MESSAGES" / "django.po" for p in settings.LOCALE_PATHS
+)
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|\{(\w*)\}")
 
 
