@@ -300,3 +300,25 @@ def test_a_platform_with_many_sellers_pages_its_links(client, django_assert_max_
     assert [link.source.legal_name for link in second.context["links"].object_list] == [
         f"Seller {n}" for n in range(20, 25)
     ]
+
+
+def test_the_merchant_page_pages_its_history_and_shops_separately(client):
+    merchant = MerchantFactory()
+    for n in range(11):  # versions 2..12: 12 versions, 10 a page
+        services.merchant_update(
+            merchant_id=merchant.pk, actor=None, data={"contact_phone": f"+49 40 0000 {n:04d}"}
+        )
+    for n in range(21):
+        ShopFactory(merchant=merchant, name=f"Shop {n:02d}", url=f"https://s{n}.example/")
+
+    first = client.get(merchant.get_absolute_url())
+    history_2 = client.get(merchant.get_absolute_url(), {"page": 2, "shops_page": 2})
+
+    assert [row["version"].number for row in first.context["history"]] == list(range(12, 2, -1))
+    assert len(first.context["shops"].object_list) == 20
+    html = first.content.decode()
+    assert "?page=2#history" in html and "?shops_page=2#shops" in html
+    # Each list keeps the other's page in its links.
+    assert [row["version"].number for row in history_2.context["history"]] == [2, 1]
+    assert [s.name for s in history_2.context["shops"].object_list] == ["Shop 20"]
+    assert "page=2&amp;shops_page=1#shops" in history_2.content.decode()
