@@ -77,6 +77,28 @@ def test_a_pasted_link_goes_straight_to_the_merchant_page(client, yuegou):
     assert response.url == yuegou.get_absolute_url()
 
 
+def test_a_pasted_share_message_goes_to_the_merchant_of_its_link(client, yuegou):
+    ShopFactory(merchant=yuegou, url="https://shop57321.xinghe.example/")
+    message = (
+        "【星河集市】悦购海外精品店 https://shop57321.xinghe.example/?spm=a1z10 点击链接直接打开"
+    )
+
+    response = client.get(SEARCH, {"q": message})
+
+    assert response.status_code == 302
+    assert response.url == yuegou.get_absolute_url()
+
+
+def test_a_message_with_an_unknown_link_says_so_and_keeps_what_was_typed(client, yuegou):
+    response = client.get(SEARCH, {"q": "悦购 https://unknown.example/x"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert "No merchant in the directory has this shop yet" in html
+    assert 'value="悦购 https://unknown.example/x"' in html
+
+
 def test_a_link_two_merchants_claim_lists_both(client, yuegou, nordlicht):
     ShopFactory(merchant=yuegou, url="https://shop.example/a")
     ShopFactory(merchant=nordlicht, url="https://shop.example/a/")
