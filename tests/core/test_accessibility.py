@@ -9,12 +9,14 @@ import pytest
 from django.urls import reverse
 
 from complaints.steps import STEPS
+from odr.models import CaseState
 from tests.factories import (
     ComplaintFactory,
     MerchantFactory,
     MerchantRepresentativeFactory,
     UserFactory,
 )
+from tests.odr.builders import build
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +63,7 @@ class _Controls(HTMLParser):
         ]
 
 
-def _pages():
+def _pages(mediator):
     """(who signs in, address) for every page with a form."""
     yield None, reverse("home")
     yield None, reverse("register")
@@ -78,14 +80,21 @@ def _pages():
     consumer = UserFactory(role="consumer")
     yield consumer, reverse("password_change")
     yield consumer, reverse("complaints:new")
+    yield consumer, reverse("account")
+    yield consumer, reverse("odr:account_erase")
     draft = ComplaintFactory(consumer=consumer)
     for step in STEPS:
         yield consumer, reverse("complaints:edit", args=[draft.public_id, step])
+    # A case in negotiation: the complaint and case pages of both parties carry their forms.
+    world = build(CaseState.NEGOTIATION, mediator)
+    yield world.consumer, reverse("complaints:detail", args=[world.case.complaint.public_id])
+    yield world.consumer, reverse("odr:case_detail", args=[world.case.complaint.reference])
+    yield world.rep, reverse("odr:case_detail", args=[world.case.complaint.reference])
 
 
-def test_every_form_control_has_a_label_and_every_id_is_unique(client):
+def test_every_form_control_has_a_label_and_every_id_is_unique(client, mediator):
     checked = 0
-    for user, url in _pages():
+    for user, url in _pages(mediator):
         client.logout()
         if user is not None:
             client.force_login(user)
