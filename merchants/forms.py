@@ -11,7 +11,7 @@ from django_countries import countries
 
 from . import services
 from .models import Merchant, MerchantRole, VerificationDocument, VerificationState
-from .normalize import InvalidURL, normalize_shop_url
+from .normalize import InvalidURL, link_in_text, normalize_shop_url
 from .selectors import looks_like_url
 
 
@@ -53,6 +53,9 @@ class MerchantSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         q = self.cleaned_data["q"].strip()
+        if not q.lower().startswith(("http://", "https://")) and not looks_like_url(q):
+            # A share message pasted whole: search for the link in it (the box keeps the text).
+            q = link_in_text(q) or q
         if q.lower().startswith(("http://", "https://")) or looks_like_url(q):
             try:
                 normalize_shop_url(q)

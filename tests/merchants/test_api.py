@@ -234,3 +234,18 @@ def test_the_schema_documents_the_merchant_endpoints(api_client, db):
     schema = response.content.decode()
     assert "/api/v1/merchants/" in schema and "/api/v1/shops/{id}/" in schema
     assert "registration_number" in schema
+
+
+def test_the_shop_list_is_paginated_strictly_too(api_client, directory):
+    for n in range(25):
+        ShopFactory(
+            merchant=directory["yuegou"], name=f"Shop {n:02d}", url=f"https://s{n}.example/"
+        )
+
+    first = api_client.get(SHOPS).json()
+    second = api_client.get(SHOPS, {"page": 2}).json()
+
+    assert first["count"] == 26 and len(first["results"]) == 25
+    assert first["next"].endswith("?page=2") and first["previous"] is None
+    assert len(second["results"]) == 1
+    assert "page" in api_client.get(SHOPS, {"page": "x"}).json()["error"]["fields"]

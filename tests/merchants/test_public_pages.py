@@ -77,6 +77,28 @@ def test_a_pasted_link_goes_straight_to_the_merchant_page(client, yuegou):
     assert response.url == yuegou.get_absolute_url()
 
 
+def test_a_pasted_share_message_goes_to_the_merchant_of_its_link(client, yuegou):
+    ShopFactory(merchant=yuegou, url="https://shop57321.xinghe.example/")
+    message = (
+        "【星河集市】悦购海外精品店 https://shop57321.xinghe.example/?spm=a1z10 点击链接直接打开"
+    )
+
+    response = client.get(SEARCH, {"q": message})
+
+    assert response.status_code == 302
+    assert response.url == yuegou.get_absolute_url()
+
+
+def test_a_message_with_an_unknown_link_says_so_and_keeps_what_was_typed(client, yuegou):
+    response = client.get(SEARCH, {"q": "悦购 https://unknown.example/x"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert "No merchant in the directory has this shop yet" in html
+    assert 'value="悦购 https://unknown.example/x"' in html
+
+
 def test_a_link_two_merchants_claim_lists_both(client, yuegou, nordlicht):
     ShopFactory(merchant=yuegou, url="https://shop.example/a")
     ShopFactory(merchant=nordlicht, url="https://shop.example/a/")
@@ -300,3 +322,25 @@ def test_a_platform_with_many_sellers_pages_its_links(client, django_assert_max_
     assert [link.source.legal_name for link in second.context["links"].object_list] == [
         f"Seller {n}" for n in range(20, 25)
     ]
+
+
+def test_the_merchant_page_pages_its_history_and_shops_separately(client):
+    merchant = MerchantFactory()
+    for n in range(11):  # versions 2..12: 12 versions, 10 a page
+        services.merchant_update(
+            merchant_id=merchant.pk, actor=None, data={"contact_phone": f"+49 40 0000 {n:04d}"}
+        )
+    for n in range(21):
+        ShopFactory(merchant=merchant, name=f"Shop {n:02d}", url=f"https://s{n}.example/")
+
+    first = client.get(merchant.get_absolute_url())
+    history_2 = client.get(merchant.get_absolute_url(), {"page": 2, "shops_page": 2})
+
+    assert [row["version"].number for row in first.context["history"]] == list(range(12, 2, -1))
+    assert len(first.context["shops"].object_list) == 20
+    html = first.content.decode()
+    assert "?page=2#history" in html and "?shops_page=2#shops" in html
+    # Each list keeps the other's page in its links.
+    assert [row["version"].number for row in history_2.context["history"]] == [2, 1]
+    assert [s.name for s in history_2.context["shops"].object_list] == ["Shop 20"]
+    assert "page=2&amp;shops_page=1#shops" in history_2.content.decode()
