@@ -261,7 +261,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- REST API -----------------------------------------------------------------------------
 # Authentication, permissions, throttling and the error shape: see the Credit section below.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

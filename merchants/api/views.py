@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from rest_framework import generics
 
+from core.pagination import StrictPageNumberPagination
+
 from ..models import Merchant, MerchantLink, Shop
 from .filters import MerchantFilter, ShopFilter
-from .pagination import StrictPageNumberPagination
 from .serializers import MerchantDetailSerializer, MerchantListSerializer, ShopSerializer
 
 
