@@ -320,6 +320,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
 REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
 REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000)
+# No uploaded file is written to disk past this while it streams in: the largest per-file limit
+# (evidence, or the 10 MB of merchants' documents). A larger file is refused by its size.
+REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
 
 # --- Merchants ----------------------------------------------------------------------------
 # How long a verification of a merchant's disclosure stays valid before it must be renewed.
