@@ -97,22 +97,74 @@ CORPUS = [
     # The type is read from the bytes, never from the name.
     Sample("program-named-jpg", "photo.jpg", b"MZ\x90\x00\x03" + b"\x00" * 300, "not accepted"),
     Sample("html-named-txt", "chat.txt", b"<!DOCTYPE html><html><body>" + SCRIPT, "not accepted"),
-    Sample("svg-with-script", "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg">' + SCRIPT, "not accepted"),
-    Sample("svg-named-png", "receipt.png", b'<?xml version="1.0"?><svg onload="alert(1)"/>', "not accepted"),
-    # A chat may quote a tag: as plain text, served as a download that is never sniffed, it is inert.
-    Sample("text-quoting-a-tag", "note.txt", b"he wrote <img src=x onerror=alert(1)>\n", label="note.txt", content_type="text/plain"),
-    Sample("jpeg-named-txt", "receipt.txt", lambda: _image("JPEG"), label="receipt.txt.jpg", content_type="image/jpeg"),
+    Sample(
+        "svg-with-script",
+        "logo.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg">' + SCRIPT,
+        "not accepted",
+    ),
+    Sample(
+        "svg-named-png",
+        "receipt.png",
+        b'<?xml version="1.0"?><svg onload="alert(1)"/>',
+        "not accepted",
+    ),
+    # A chat may quote a tag: plain text, downloaded and never sniffed, it is inert.
+    Sample(
+        "text-quoting-a-tag",
+        "note.txt",
+        b"he wrote <img src=x onerror=alert(1)>\n",
+        label="note.txt",
+        content_type="text/plain",
+    ),
+    Sample(
+        "jpeg-named-txt",
+        "receipt.txt",
+        lambda: _image("JPEG"),
+        label="receipt.txt.jpg",
+        content_type="image/jpeg",
+    ),
     Sample("pdf-named-jpg", "scan.jpg", PDF, label="scan.jpg.pdf", content_type="application/pdf"),
-    Sample("text-named-bat", "run.bat", b"@echo off\r\nformat c: /q\r\n", label="run.bat.txt", content_type="text/plain"),
-    Sample("text-named-html", "page.html", b"Just the words of a chat.\n", label="page.html.txt", content_type="text/plain"),
+    Sample(
+        "text-named-bat",
+        "run.bat",
+        b"@echo off\r\nformat c: /q\r\n",
+        label="run.bat.txt",
+        content_type="text/plain",
+    ),
+    Sample(
+        "text-named-html",
+        "page.html",
+        b"Just the words of a chat.\n",
+        label="page.html.txt",
+        content_type="text/plain",
+    ),
     # Polyglots: an image or a PDF that is also a web page.
-    Sample("gif-also-html", "cat.gif", lambda: _image("GIF", comment=b"<html>" + SCRIPT), "disguised"),
-    Sample("jpeg-also-html", "cat.jpg", lambda: _image("JPEG", comment=b"<body onload=alert(1)>" + SCRIPT), "disguised"),
+    Sample(
+        "gif-also-html", "cat.gif", lambda: _image("GIF", comment=b"<html>" + SCRIPT), "disguised"
+    ),
+    Sample(
+        "jpeg-also-html",
+        "cat.jpg",
+        lambda: _image("JPEG", comment=b"<body onload=alert(1)>" + SCRIPT),
+        "disguised",
+    ),
     Sample("png-also-script", "cat.png", _png_with_script_text, "disguised"),
-    Sample("pdf-also-html", "invoice.pdf", b"%PDF-1.4\n<html><body>" + SCRIPT + b"</body></html>\n%%EOF", "disguised"),
+    Sample(
+        "pdf-also-html",
+        "invoice.pdf",
+        b"%PDF-1.4\n<html><body>" + SCRIPT + b"</body></html>\n%%EOF",
+        "disguised",
+    ),
     Sample("gif-header-then-script", "x.gif", b"GIF89a/*\x00\x00*/=1;" + SCRIPT, "disguised"),
     # Markup after the sniffed head stays inert: kept, typed from its content, never rendered.
-    Sample("jpeg-with-html-appended", "big.jpg", lambda: _big_jpeg() + b"<html>" + SCRIPT, label="big.jpg", content_type="image/jpeg"),
+    Sample(
+        "jpeg-with-html-appended",
+        "big.jpg",
+        lambda: _big_jpeg() + b"<html>" + SCRIPT,
+        label="big.jpg",
+        content_type="image/jpeg",
+    ),
     # Decompression bombs and broken images.
     Sample("pixel-bomb", "bomb.png", _pixel_bomb, "too many pixels"),
     Sample("frame-bomb", "bomb.gif", _frame_bomb, "too many pixels"),
@@ -121,14 +173,46 @@ CORPUS = [
     Sample("oversize", "huge.pdf", PDF + b"%" * 200_000, "larger than 0.2 MB"),
     # Names: Django's upload parser keeps only the last path part and drops unprintable
     # characters; what remains is a label, never a path.
-    Sample("dot-dot-slash", "../../etc/passwd", b"root:x:0:0\n", label="passwd.txt", content_type="text/plain"),
-    Sample("backslashes", "..\\..\\boot.ini", b"[boot]\n", label="boot.ini.txt", content_type="text/plain"),
+    Sample(
+        "dot-dot-slash",
+        "../../etc/passwd",
+        b"root:x:0:0\n",
+        label="passwd.txt",
+        content_type="text/plain",
+    ),
+    Sample(
+        "backslashes",
+        "..\\..\\boot.ini",
+        b"[boot]\n",
+        label="boot.ini.txt",
+        content_type="text/plain",
+    ),
     Sample("nul", "evil\x00.pdf", PDF, label="evil.pdf", content_type="application/pdf"),
-    Sample("control", "bell\x07\x1b[31m.pdf", PDF, label="bell[31m.pdf", content_type="application/pdf"),
-    Sample("right-to-left-override", "invoice\u202egpj.exe", b"pay now\n", label="invoicegpj.exe.txt", content_type="text/plain"),
-    Sample("markup-in-name", "<img src=x onerror=alert(1)>.pdf", PDF, label="<img src=x onerror=alert(1)>.pdf", content_type="application/pdf"),
-    Sample("very-long", "a" * 400 + ".pdf", PDF, label="a" * (uploads.MAX_LABEL_LENGTH - 5) + "….pdf", content_type="application/pdf"),
-]  # fmt: skip
+    Sample(
+        "control", "bell\x07\x1b[31m.pdf", PDF, label="bell[31m.pdf", content_type="application/pdf"
+    ),
+    Sample(
+        "right-to-left-override",
+        "invoice\u202egpj.exe",
+        b"pay now\n",
+        label="invoicegpj.exe.txt",
+        content_type="text/plain",
+    ),
+    Sample(
+        "markup-in-name",
+        "<img src=x onerror=alert(1)>.pdf",
+        PDF,
+        label="<img src=x onerror=alert(1)>.pdf",
+        content_type="application/pdf",
+    ),
+    Sample(
+        "very-long",
+        "a" * 400 + ".pdf",
+        PDF,
+        label="a" * (uploads.MAX_LABEL_LENGTH - 5) + "….pdf",
+        content_type="application/pdf",
+    ),
+]
 
 
 # --- the entry points -------------------------------------------------------------------------
@@ -279,7 +363,7 @@ def test_an_oversize_upload_is_not_written_to_disk_past_the_limit(settings):
 
     assert uploaded.size == 50 * 1024
     assert len(uploaded.read()) <= 4096
-    with pytest.raises(uploads.UploadRejected, match="larger than 0.1 MB"):
+    with pytest.raises(uploads.UploadRejected, match=r"larger than 0\.1 MB"):
         uploads.check_upload(uploaded, max_bytes=100_000, allowed_types=uploads.EVIDENCE_TYPES)
 
 
