@@ -230,30 +230,27 @@ def _evidence_url(item):
     return reverse("complaints:evidence_download", args=[item.complaint.public_id, item.pk])
 
 
-def _send_wizard(client, upload, mediator):
-    complaint = ComplaintFactory()
+def _send_evidence(client, complaint, url, data):
     client.force_login(complaint.consumer)
-    url = reverse("complaints:edit", kwargs={"public_id": complaint.public_id, "step": "evidence"})
-    response = client.post(url, {"files": [upload], "action": "save"}, follow=True)
+    response = client.post(url, data, follow=True)
     return Outcome(
         response.content.decode(),
         list(complaint.evidence.filter(kind=EvidenceItem.Kind.FILE)),
         complaint.consumer,
         _evidence_url,
     )
+
+
+def _send_wizard(client, upload, mediator):
+    complaint = ComplaintFactory()
+    url = reverse("complaints:edit", kwargs={"public_id": complaint.public_id, "step": "evidence"})
+    return _send_evidence(client, complaint, url, {"files": [upload], "action": "save"})
 
 
 def _send_later(client, upload, mediator):
     complaint = ComplaintFactory(submitted=True)
-    client.force_login(complaint.consumer)
     url = reverse("complaints:evidence_add", kwargs={"public_id": complaint.public_id})
-    response = client.post(url, {"files": [upload]}, follow=True)
-    return Outcome(
-        response.content.decode(),
-        list(complaint.evidence.filter(kind=EvidenceItem.Kind.FILE)),
-        complaint.consumer,
-        _evidence_url,
-    )
+    return _send_evidence(client, complaint, url, {"files": [upload]})
 
 
 def _send_message(client, upload, mediator):
