@@ -8,6 +8,7 @@ from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/done/", views.RegisterDoneView.as_view(), name="register_done"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ class HealthView(APIView):
     @extend_schema(
         responses=inline_serializer("Health", {"status": serializers.CharField()}),
         description="Answers 200 when the web process can reach its database.",
+        examples=[OpenApiExample("healthy", value={"status": "ok"}, response_only=True)],
     )
     def get(self, request):
         with connection.cursor() as cursor:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import force_instance
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -58,6 +58,15 @@ _DESCRIPTIONS = {
 }
 
 
+_CODES = {
+    "400": "invalid",
+    "401": "authentication_failed",
+    "403": "permission_denied",
+    "404": "not_found",
+    "429": "throttled",
+}
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _get_filter_parameters(self):
         # django-filter treats an empty value as "no filter" (an HTML form sends every field),
@@ -76,8 +85,25 @@ class AutoSchema(SpectacularAutoSchema):
             return responses
         for status in self._error_statuses():
             if status not in responses:
+                example = OpenApiExample(
+                    _CODES[status],
+                    value={
+                        "error": {
+                            "status": int(status),
+                            "code": _CODES[status],
+                            "message": _DESCRIPTIONS[status],
+                            "fields": {"page": ["Enter a whole number of 1 or more."]}
+                            if status == "400"
+                            else {},
+                        }
+                    },
+                    response_only=True,
+                    status_codes=[status],
+                )
                 responses[status] = self._get_response_for_code(
-                    OpenApiResponse(ErrorSerializer, description=_DESCRIPTIONS[status]),
+                    OpenApiResponse(
+                        ErrorSerializer, description=_DESCRIPTIONS[status], examples=[example]
+                    ),
                     status,
                     direction=direction,
                 )

@@ -7,6 +7,7 @@ metadata is removed, and the SHA-256 of what is stored is recorded.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import unicodedata
@@ -174,10 +175,13 @@ def _text_kind(head: bytes) -> str | None:
     """text/plain or message/rfc822 for readable text; None for binary or undecodable bytes."""
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
+    whole_file = len(head) < _SNIFF_BYTES
     for encoding in ("utf-8-sig", "utf-16", "gb18030"):
         try:
-            # The sniffed head may end inside a multi-byte character.
-            text = head.decode(encoding) if len(head) < _SNIFF_BYTES else head[:-4].decode(encoding)
+            # A head cut from a longer file may end inside a multi-byte character: an
+            # incremental decoder keeps such an unfinished character back instead of failing,
+            # while bytes that are wrong anywhere else still fail.
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=whole_file)
         except UnicodeDecodeError:
             continue
         if encoding == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ViewerTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -264,7 +265,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -316,6 +317,16 @@ LOGGING = {
 # --- Redress ------------------------------------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# --- Tamper evidence (core.integrity) -----------------------------------------------------
+# Every night the hash chains (case events, disclosure versions) and, unless switched off here,
+# every stored file are checked against their hashes; breaks are logged as errors.
+REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
+CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
+    "task": "core.tasks.verify_integrity",
+    "schedule": crontab(hour=3, minute=30),
+    "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
+}
+
 # --- Complaints ---------------------------------------------------------------------------
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
 REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
@@ -323,6 +334,23 @@ REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_B
 # No uploaded file is written to disk past this while it streams in: the largest per-file limit
 # (evidence, or the 10 MB of merchants' documents). A larger file is refused by its size.
 REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
+# Complaint flooding (complaints.selectors.flood_hold_reason): the REDRESS_FLOOD_COMPLAINTS-th
+# complaint from one account against one merchant within REDRESS_FLOOD_WINDOW_HOURS is held for
+# screening, and so is any complaint beyond the first against one merchant from an account
+# younger than REDRESS_FLOOD_NEW_ACCOUNT_HOURS. A held complaint moves no credit until a
+# mediator accepts it.
+REDRESS_FLOOD_COMPLAINTS = int_var("REDRESS_FLOOD_COMPLAINTS", 3)
+REDRESS_FLOOD_WINDOW_HOURS = int_var("REDRESS_FLOOD_WINDOW_HOURS", 24)
+REDRESS_FLOOD_NEW_ACCOUNT_HOURS = int_var("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 48)
+for _name, _minimum in (
+    ("REDRESS_FLOOD_COMPLAINTS", 1),
+    ("REDRESS_FLOOD_WINDOW_HOURS", 1),
+    ("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 0),
+):
+    if globals()[_name] < _minimum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"Environment variable {_name} must be at least {_minimum}.")
 
 # --- Merchants ----------------------------------------------------------------------------
 # How long a verification of a merchant's disclosure stays valid before it must be renewed.
@@ -364,6 +392,11 @@ REST_FRAMEWORK.update(
         "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
     }
 )
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    # The shared error responses (401, 403, 429, 400, 404) on every keyed endpoint.
+    "credit.api.schema.add_error_responses",
+]
 CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
     "task": "credit.tasks.recompute_all",
     # Nightly, after the day's outcomes; decay moves every score a little each day.
@@ -396,5 +429,19 @@ REDRESS_REMINDER_BEFORE = timedelta(hours=48)
 CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"] = {
     "task": "odr.tasks.sweep_deadlines",
     "schedule": timedelta(minutes=1),
+}
+# Privacy: closed cases are pseudonymised this many days after they closed (their outcomes
+# stay, so merchants' credit does not move). Three years by default: the general limitation
+# period for civil claims in China (Civil Code art. 188) and within the range of EU states'.
+REDRESS_RETENTION_DAYS = int_var("REDRESS_RETENTION_DAYS", 3 * 365)
+if REDRESS_RETENTION_DAYS < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Environment variable REDRESS_RETENTION_DAYS must be at least 1.")
+REDRESS_RETENTION = timedelta(days=REDRESS_RETENTION_DAYS)
+CELERY_BEAT_SCHEDULE["odr-apply-retention"] = {
+    "task": "odr.tasks.apply_retention",
+    # Daily, at night, after the nightly credit run.
+    "schedule": crontab(hour=3, minute=30),
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("odr.context_processors.notifications")

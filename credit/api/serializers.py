@@ -15,6 +15,7 @@ from rest_framework import serializers
 from core.schema import StrictInputSerializer
 from credit import explain, method
 from credit.models import Grade
+from merchants.api.serializers import MerchantListSerializer
 from merchants.normalize import (
     InvalidRegistrationNumber,
     InvalidURL,
@@ -166,6 +167,27 @@ class MerchantSummarySerializer(serializers.Serializer):
         return settings.SITE_URL + reverse(
             "api:merchant-credit", kwargs={"public_id": merchant.public_id}
         )
+
+
+class MerchantWithGradeSerializer(MerchantListSerializer):
+    """A row of the merchant directory with the merchant's current grade (annotated by
+    credit.selectors.with_current_grade)."""
+
+    grade = serializers.ChoiceField(
+        choices=Grade.values,
+        source="credit_grade",
+        read_only=True,
+        help_text="Current credit grade; NR when not rated.",
+    )
+    score = serializers.IntegerField(
+        source="credit_score", read_only=True, allow_null=True, help_text="0-1000; null when NR."
+    )
+    credit_url = serializers.HyperlinkedIdentityField(
+        view_name="api:merchant-credit", lookup_field="public_id"
+    )
+
+    class Meta(MerchantListSerializer.Meta):
+        fields = [*MerchantListSerializer.Meta.fields, "grade", "score", "credit_url"]
 
 
 class LookupResultSerializer(serializers.Serializer):

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.utils.http import http_date
 
-from credit import services
+from credit import cache, services
 from merchants.models import Shop
 from merchants.normalize import normalize_shop_url
 from tests.factories import MerchantFactory
@@ -116,3 +121,24 @@ def test_repeated_reads_are_served_from_the_cache(
         response = platform_api_client.get(_url(merchant))
 
     assert response.status_code == 200
+
+
+def test_the_credit_cache_lives_in_redis_and_a_recomputation_deletes_it(
+    platform_api_client, merchant, django_capture_on_commit_callbacks
+):
+    if not settings.REDIS_URL:
+        assert not os.environ.get("CI"), "CI must run with REDIS_URL (the real Redis cache)"
+        pytest.skip("REDIS_URL is not set: the cache is in this process's memory")
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    key = django_cache.make_key(cache._key(merchant.pk))
+    first = platform_api_client.get(_url(merchant))
+    assert server.exists(key), "the answer was not cached in Redis"
+
+    decided_case(merchant, "referred_unresolved", now=NOW + DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credit_recompute(merchant_ids=[merchant.pk], now=NOW + DAY)
+
+    assert not server.exists(key), "the recomputation left the old entry in Redis"
+    second = platform_api_client.get(_url(merchant))
+    assert server.exists(key)
+    assert (first.json()["sample"]["cases"], second.json()["sample"]["cases"]) == (1, 2)

@@ -10,7 +10,7 @@ from tests.factories import MerchantFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 
-MERCHANTS = reverse("api:merchants:merchant-list")
+MERCHANTS = reverse("api:merchant-list")
 SHOPS = reverse("api:merchants:shop-list")
 
 
@@ -104,6 +104,31 @@ def test_bad_parameters_are_a_400_naming_the_field(api_client, directory, params
 
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "unknown"),
+    [
+        (MERCHANTS, {"colour": "red"}, ["colour"]),
+        (MERCHANTS, {"country": "CN", "contry": "CN"}, ["contry"]),
+        (SHOPS, {"merchnt": "x", "page": "1"}, ["merchnt"]),
+        (reverse("api:merchants:shop-detail", args=[1]), {"page": "1"}, ["page"]),
+    ],
+)
+def test_an_unknown_parameter_is_a_400_naming_it(api_client, directory, url, params, unknown):
+    response = api_client.get(url, params)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {name: ["Unknown parameter."] for name in unknown}
+
+
+def test_an_unknown_parameter_on_a_merchant_is_a_400(api_client, directory):
+    url = reverse("api:merchants:merchant-detail", args=[directory["yuegou"].public_id])
+
+    response = api_client.get(url, {"fields": "all"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"fields": ["Unknown parameter."]}
 
 
 def test_shop_filters_name_bad_values_too(api_client, directory):

@@ -124,6 +124,19 @@ SITE: dict[str, Entry] = {
         post_data=lambda w: {"username": "nobody@example.test", "password": "wrong"},
     ),
     "accounts/logout/": Entry(_r("logout"), get=expect("405"), post=expect("302")),
+    "accounts/": Entry(_r("account"), get=SIGNED_IN),
+    # Privacy rights: each account's own data, no id in the URL.
+    "accounts/data/": Entry(
+        _r("odr:account_export"), get=POST_ONLY_GET, post=expect("200", visitors="login")
+    ),
+    "accounts/erase/": Entry(
+        _r("odr:account_erase"),
+        get=SIGNED_IN,
+        # Only consumers erase their account; the empty form is refused as incomplete.
+        post=expect("404", visitors="login", consumer_a="400", consumer_b="400"),
+        post_data=lambda w: {},
+    ),
+    "accounts/erased/": Entry(_r("odr:account_erased"), get=expect("200")),
     "accounts/password/change/": Entry(
         _r("password_change"), get=SIGNED_IN, post=SIGNED_IN, post_data=lambda w: {}
     ),
@@ -249,7 +262,7 @@ SITE: dict[str, Entry] = {
     "api/schema/": Entry(_r("api-schema"), get=expect("200", revoked_key="401")),
     "api/docs/": Entry(_r("api-docs"), get=expect("200", revoked_key="401")),
     "api/v1/health/": Entry(_r("api:health"), get=expect("200")),
-    "api/v1/merchants/": Entry(_r("api:merchants:merchant-list"), get=API),
+    "api/v1/merchants/": Entry(_r("api:merchant-list"), get=API),
     "api/v1/merchants/<uuid:public_id>/": Entry(
         _r("api:merchants:merchant-detail", lambda w: w.merchant.public_id), get=API
     ),
@@ -297,6 +310,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "axes.accesslog": {"mediator": "", "superuser": "vcd"},
     "axes.accessfailurelog": {"mediator": "", "superuser": "vcd"},
     "accounts.user": {"mediator": "v", "superuser": "vacd"},
+    "accounts.privacyrequest": {"mediator": "", "superuser": "v"},
     # Mediators keep the directory (view and change); a merchant's history is never erased, so
     # nobody deletes a merchant.
     "merchants.merchant": {"mediator": "vc", "superuser": "vac"},

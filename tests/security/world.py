@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
+from accounts.models import PrivacyRequest
 from complaints.models import Complaint, EvidenceItem
 from complaints.services import evidence_add_file
 from merchants.models import DisclosureProposal, VerificationDocument
@@ -109,6 +111,9 @@ def build_world(*, mediator, superuser) -> World:
     settlement = SettlementFactory()
     CaseRating.objects.create(case=settlement.case, score=4)
     credit_recompute()
+    PrivacyRequest.objects.create(
+        user=consumer_a, kind=PrivacyRequest.Kind.EXPORT, requested_at=timezone.now()
+    )
     attempt = {"username": "x@example.test", "ip_address": "127.0.0.1", "user_agent": "t"}
     AccessAttempt.objects.create(
         **attempt, http_accept="*/*", path_info="/accounts/login/", failures_since_start=1
