@@ -18,7 +18,9 @@ def verify_evidence(report: integrity.Report, *, files: bool, jobs: int) -> None
 
     # Evidence erased for privacy (erasure, retention) has no text or file left to check; its
     # hash and size stay on the row, and the case's timeline records the pseudonymisation.
-    report.count("evidence", erased=EvidenceItem.objects.filter(erased_at__isnull=False).count())
+    erased = EvidenceItem.objects.filter(erased_at__isnull=False).count()
+    if erased:
+        report.count("evidence", erased=erased)
     items = (
         EvidenceItem.objects.filter(erased_at__isnull=True)
         .select_related("complaint")

@@ -1,4 +1,5 @@
-"""A health endpoint for load balancers and the docker-compose health check."""
+"""The API's error shape, and a health endpoint for load balancers and the docker-compose
+health check."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+
+def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """Every API error, from any app: {"error": {status, code, message, fields}}."""
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
 class HealthView(APIView):

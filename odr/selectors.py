@@ -187,26 +187,34 @@ REMINDED_KINDS = EXPIRING_KINDS
 
 
 def cases_overdue(now: datetime) -> QuerySet[Case]:
+    # Oldest deadline first: after an outage the sweep works through a backlog in batches, and
+    # whoever waited longest is served first (and a run cut short leaves the newest behind).
     return Case.objects.filter(
         state__in=OPEN_STATES, deadline_at__lte=now, deadline_kind__in=EXPIRING_KINDS
-    )
+    ).order_by("deadline_at", "pk")
 
 
 def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
-    return Case.objects.filter(
-        state__in=OPEN_STATES,
-        deadline_kind__in=REMINDED_KINDS,
-        deadline_at__gt=now,
-        deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
-    ).filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+    return (
+        Case.objects.filter(
+            state__in=OPEN_STATES,
+            deadline_kind__in=REMINDED_KINDS,
+            deadline_at__gt=now,
+            deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
+        )
+        .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+        .order_by("deadline_at", "pk")
+    )
 
 
 def complaints_without_case() -> QuerySet[Complaint]:
     """Submitted complaints whose case was never opened (the broker was down, say)."""
     # NOT EXISTS rather than a LEFT JOIN: the sweep locks these rows (FOR UPDATE), which
     # PostgreSQL refuses on the nullable side of an outer join.
-    return Complaint.objects.filter(status=Complaint.Status.SUBMITTED).filter(
-        ~Exists(Case.objects.filter(complaint=OuterRef("pk")))
+    return (
+        Complaint.objects.filter(status=Complaint.Status.SUBMITTED)
+        .filter(~Exists(Case.objects.filter(complaint=OuterRef("pk"))))
+        .order_by("submitted_at", "pk")
     )
 
 

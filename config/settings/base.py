@@ -139,6 +139,9 @@ if AXES_IPWARE_PROXY_COUNT:
 # address; over the limit the visitor gets a 429 page that says when to try again.
 RATELIMIT_VIEW = "core.views.rate_limited"
 RATELIMIT_ENABLE = bool_var("RATELIMIT_ENABLE", True)
+# The counters live in the cache: while it is unreachable the forms stay open (the honeypot
+# still stops bots) rather than refusing every visitor.
+RATELIMIT_FAIL_OPEN = True
 
 # How long an e-mail verification or password reset link stays valid.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
@@ -204,13 +207,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Cache and Redis ----------------------------------------------------------------------
 REDIS_URL = redis_url_var("REDIS_URL")
 if REDIS_URL:
+    # django-redis rather than Django's own RedisCache for one reason: IGNORE_EXCEPTIONS. The
+    # cache only ever holds what can be recomputed (credit responses, throttle and rate-limit
+    # counters), so while Redis is unreachable a read is a miss and a write is dropped, logged
+    # once per call, and pages and the API keep answering from the database.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redress",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that hangs (rather than refusing connections) costs a request at
+                # most this long per cache call, not a worker's whole timeout.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "redress.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
