@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
@@ -56,7 +57,11 @@ def user_register(
 def user_verify_email(*, user: User, token: str) -> bool:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.email_verified:
-        return True
+        # The link that confirmed the address, followed again, says so again. Any other token
+        # is refused: the answer must not tell who has a confirmed account.
+        as_sent = copy.copy(user)
+        as_sent.email_verified_at = None
+        return email_verification_token.check_token(as_sent, token)
     if not email_verification_token.check_token(user, token):
         return False
     user.email_verified_at = timezone.now()

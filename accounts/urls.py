@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django_ratelimit.decorators import ratelimit
 
+from core.forms import FORM_RATE
+
 from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
 
@@ -27,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        ratelimit(key="ip", rate=views.FORM_RATE, method="POST", block=True)(
+        ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True)(
             auth_views.PasswordResetView.as_view(
                 form_class=QueuedPasswordResetForm,
                 success_url=reverse_lazy("password_reset_done"),

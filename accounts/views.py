@@ -16,14 +16,13 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from core.forms import FORM_RATE
+
 from . import services
 from .forms import RegistrationForm, ResendVerificationForm
 from .models import PrivacyRequest, User
 
 logger = logging.getLogger(__name__)
-
-# Sign-ups and e-mails sent on request, per client address.
-FORM_RATE = "10/h"
 
 
 @method_decorator(ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True), name="post")

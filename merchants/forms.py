@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.forms import HoneypotMixin
+
 from . import services
 from .models import Merchant, MerchantRole, VerificationDocument, VerificationState
 from .normalize import InvalidURL, link_in_text, normalize_shop_url
@@ -132,6 +134,13 @@ class DisclosureForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, exc)
+
+
+class ProposalForm(HoneypotMixin, DisclosureForm):
+    """A representative's proposal: the disclosure form with a honeypot ("website" is a real
+    field here, so the trap has another name)."""
+
+    honeypot_name = "homepage_url"
 
 
 class DocumentUploadForm(forms.Form):

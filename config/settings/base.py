@@ -283,7 +283,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- REST API -----------------------------------------------------------------------------
 # Authentication, permissions, throttling and the error shape: see the Credit section below.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
@@ -354,6 +354,9 @@ REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_
 REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var(
     "REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000, minimum=1
 )
+# No uploaded file is written to disk past this while it streams in: the largest per-file limit
+# (evidence, or the 10 MB of merchants' documents). A larger file is refused by its size.
+REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
 # Complaint flooding (complaints.selectors.flood_hold_reason): the REDRESS_FLOOD_COMPLAINTS-th
 # complaint from one account against one merchant within REDRESS_FLOOD_WINDOW_HOURS is held for
 # screening, and so is any complaint beyond the first against one merchant from an account

@@ -6,11 +6,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
+from core.schema import ErrorSerializer
+
 from .serializers import (
     BULK_LOOKUP_LIMIT,
     BulkLookupResultSerializer,
     BulkLookupSerializer,
-    ErrorSerializer,
     HistoryEntrySerializer,
     LookupResultSerializer,
     MerchantCreditSerializer,

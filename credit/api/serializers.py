@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.schema import StrictInputSerializer
 from credit import explain, method
 from credit.models import Grade
 from merchants.api.serializers import MerchantListSerializer
@@ -21,27 +24,7 @@ from merchants.normalize import (
 )
 
 BULK_LOOKUP_LIMIT = 100
-
-
-# --- Errors ---------------------------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
-    code = serializers.CharField(
-        help_text="Stable machine-readable code: invalid, not_authenticated, "
-        "authentication_failed, permission_denied, not_found, method_not_allowed, throttled, "
-        "parse_error, unsupported_media_type."
-    )
-    message = serializers.CharField(help_text="What went wrong, in words.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="For 400: each parameter or body field at fault, with its messages.",
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 # --- Input ----------------------------------------------------------------------------------
@@ -93,19 +76,22 @@ class LookupQuerySerializer(serializers.Serializer):
 
 
 class PublicIdField(serializers.UUIDField):
-    """A public id as the API writes it: a string. DRF's UUIDField would also turn the number 1
-    into 00000000-...-0001, which no client means."""
+    """A public id exactly as the schema documents it: a UUID string with its dashes. DRF's
+    UUIDField also takes a number (so ``false`` became id 0) and other spellings."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        if not isinstance(data, str) or not _UUID.fullmatch(data):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
 
 
-class BulkLookupSerializer(serializers.Serializer):
+class BulkLookupSerializer(StrictInputSerializer):
+    """The merchants to look up, by public id."""
+
     merchants = serializers.ListField(
         child=PublicIdField(),
         allow_empty=False,
+        min_length=1,  # allow_empty gives the message, min_length the minItems in the schema
         max_length=BULK_LOOKUP_LIMIT,
         help_text=f"Public ids of 1 to {BULK_LOOKUP_LIMIT} merchants.",
     )

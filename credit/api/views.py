@@ -176,9 +176,6 @@ class BulkLookupView(LanguageMixin, APIView):
             raise exceptions.ValidationError(
                 {"merchants": [_("Send a JSON object with a merchants list.")]}
             )
-        unknown = sorted(set(request.data) - {"merchants"})
-        if unknown:
-            raise exceptions.ValidationError({name: [_("Unknown field.")] for name in unknown})
         body = BulkLookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         requested = [str(pk) for pk in dict.fromkeys(body.validated_data["merchants"])]

@@ -7,10 +7,11 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
+from core.pagination import StrictPageNumberPagination
+
 from ..models import Merchant, MerchantLink, Shop
 from . import schema
 from .filters import MerchantFilter, ShopFilter
-from .pagination import StrictPageNumberPagination
 from .serializers import MerchantDetailSerializer, MerchantListSerializer, ShopSerializer
 
 
