@@ -373,3 +373,20 @@ def test_the_browsers_claimed_type_is_ignored(client, consumer):
 
     assert "photo.png was refused: this type of file is not accepted" in response.content.decode()
     assert not complaint.evidence.exists()
+
+
+def test_adding_nothing_to_a_submitted_complaint_says_so_and_adds_nothing(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, submitted=True)
+    client.force_login(consumer)
+
+    response = client.post(
+        reverse("complaints:evidence_add", kwargs={"public_id": complaint.public_id}),
+        {"statement": "   "},
+    )
+
+    assert response.status_code == 200
+    assert "Choose at least one file or write a statement: nothing was added." in (
+        response.content.decode()
+    )
+    assert "Your evidence was added" not in response.content.decode()
+    assert not complaint.evidence.exists()
