@@ -316,7 +316,6 @@ class EvidenceForm(forms.Form):
             "total": f"{max_total_mb:g}",
         }
 
-
     def clean(self):
         cleaned = super().clean()
         if (
