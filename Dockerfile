@@ -1,9 +1,12 @@
 # Redress application image: web (gunicorn), worker and beat all run from it.
 FROM python:3.11-slim-bookworm
 
+# STATIC_ROOT is fixed here so that the files collected at build time are the ones the running
+# containers serve (their REDRESS_VAR_DIR is a volume under /data, not the image's /app/var).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv \
-    PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=config.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends gettext \
+    PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=config.settings.production \
+    STATIC_ROOT=/app/staticfiles
+RUN apt-get update && apt-get install -y --no-install-recommends gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/* && pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
@@ -14,7 +17,9 @@ COPY . .
 RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv -v 0
-RUN useradd --create-home redress && mkdir -p /data/private && chown -R redress /data /app
+# The volumes' mount points exist in the image, owned by the app user: a new named volume takes
+# its owner from there (otherwise root owns it and the app cannot write evidence or beat's file).
+RUN useradd --create-home redress && mkdir -p /data/private /data/var && chown -R redress /data /app
 USER redress
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py", "--access-logfile", "-"]

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE = $(UV) run python manage.py
 
-.PHONY: run test setup bootstrap lint format check-deploy messages clean bench
+.PHONY: run test setup bootstrap lint format check-deploy messages clean load bench
 
 bootstrap:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -33,6 +33,12 @@ bench: bootstrap
 	@scripts/ensure-system-packages --bench
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(UV) run python -m bench.run --scale $(SCALE)
+
+## make load: a bounded load run (locust, 45 s, loopback) on gunicorn + a worker, PostgreSQL and Redis
+## (LOAD_DATABASE_URL, LOAD_REDIS_URL); figures in bench/results/latest.json. Not part of CI.
+load: bootstrap
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(UV) run python -m bench.load
 
 lint:
 	$(UV) run ruff check .

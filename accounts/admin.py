@@ -4,17 +4,33 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyModelAdmin
+
 from . import services
-from .models import User
+from .models import PrivacyRequest, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "full_name", "role", "is_staff", "email_verified_at", "date_joined")
-    list_filter = ("role", "is_staff", "is_superuser", "is_active")
+    list_display = (
+        "email",
+        "full_name",
+        "role",
+        "is_staff",
+        "email_verified_at",
+        "date_joined",
+        "erased_at",
+    )
+    list_filter = (
+        "role",
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        ("erased_at", admin.EmptyFieldListFilter),
+    )
     search_fields = ("email", "full_name")
-    readonly_fields = ("role", "last_login", "date_joined", "email_verified_at")
+    readonly_fields = ("role", "last_login", "date_joined", "email_verified_at", "erased_at")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("full_name", "preferred_language", "role")}),
@@ -22,7 +38,10 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        (_("Dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
+        (
+            _("Dates"),
+            {"fields": ("last_login", "date_joined", "email_verified_at", "erased_at")},
+        ),
     )
     add_fieldsets = (
         (
@@ -51,3 +70,14 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Make platform client"), permissions=["change"])
     def make_platform_client(self, request, queryset):
         self._set_role(request, queryset, User.Role.PLATFORM_CLIENT)
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(ReadOnlyModelAdmin):
+    """The audit trail of downloads and erasures: read-only, never deleted."""
+
+    list_display = ("requested_at", "user", "kind", "state", "completed_at")
+    list_filter = ("kind", "state")
+    search_fields = ("user__email",)
+    list_select_related = ("user",)
+    readonly_fields = ("user", "kind", "state", "requested_at", "completed_at", "detail")

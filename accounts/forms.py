@@ -10,13 +10,14 @@ from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import HoneypotMixin
 from core.queue import enqueue_on_commit
 from core.tasks import send_email
 
 from .models import User
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(HoneypotMixin, UserCreationForm):
     role = forms.ChoiceField(
         label=_("I am"),
         choices=[
@@ -27,22 +28,9 @@ class RegistrationForm(UserCreationForm):
         widget=forms.RadioSelect,
     )
 
-    # A honeypot: hidden from people (CSS) and from assistive technology, filled in by bots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"class": "hp-input", "autocomplete": "off", "tabindex": "-1"}
-        ),
-    )
-
     class Meta:
         model = User
         fields = ("full_name", "email", "preferred_language")
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

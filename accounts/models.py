@@ -56,6 +56,9 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # Set when the account's personal data were erased at its owner's request: the row stays
+    # (cases, evidence and events point to it) but says nothing about the person any more.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -83,3 +86,47 @@ class User(AbstractUser):
     @property
     def is_mediator(self) -> bool:
         return self.role == self.Role.MEDIATOR and self.is_staff
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+
+class PrivacyRequest(models.Model):
+    """The audit trail of a person's data rights: each download of their data and each request
+    to erase it, with when it was asked, when it was done and what it did (counts, never the
+    personal data themselves)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("Download of the account's data")
+        ERASURE = "erasure", _("Erasure of the account's personal data")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="privacy_requests")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.PENDING)
+    requested_at = models.DateTimeField(_("requested at"))
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # What was done or why it was refused: counts and case references only.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["user", "kind", "state"])]
+        constraints = [
+            # One erasure in progress or done per account: asking twice is the same request.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(kind="erasure", state__in=["pending", "done"]),
+                name="privacy_one_erasure_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.user_id} · {self.get_state_display()}"

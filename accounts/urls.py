@@ -2,10 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django_ratelimit.decorators import ratelimit
 
+from core.forms import FORM_RATE
+
 from . import views
 from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
 
 urlpatterns = [
+    path("", views.account, name="account"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/done/", views.RegisterDoneView.as_view(), name="register_done"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),
@@ -26,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        ratelimit(key="ip", rate=views.FORM_RATE, method="POST", block=True)(
+        ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True)(
             auth_views.PasswordResetView.as_view(
                 form_class=QueuedPasswordResetForm,
                 success_url=reverse_lazy("password_reset_done"),

@@ -5,23 +5,24 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from core.forms import FORM_RATE
+
 from . import services
 from .forms import RegistrationForm, ResendVerificationForm
-from .models import User
+from .models import PrivacyRequest, User
 
 logger = logging.getLogger(__name__)
-
-# Sign-ups and e-mails sent on request, per client address.
-FORM_RATE = "10/h"
 
 
 @method_decorator(ratelimit(key="ip", rate=FORM_RATE, method="POST", block=True), name="post")
@@ -77,3 +78,18 @@ class ResendVerificationView(FormView):
         if user is not None:
             services.send_verification_email(user)
         return super().form_valid(form)
+
+
+@login_required
+@require_GET
+def account(request):
+    """The signed-in user's own account: details, password, and their privacy rights (the
+    download and the erasure are the ODR app's pages, since they cover cases too)."""
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "privacy_requests": PrivacyRequest.objects.filter(user=request.user)[:20],
+            "is_consumer": request.user.role == User.Role.CONSUMER and not request.user.is_staff,
+        },
+    )

@@ -36,6 +36,8 @@ class EvidenceInline(ReadOnlyTabularInline):
 
     @admin.display(description=_("item"))
     def download(self, obj: EvidenceItem):
+        if obj.erased_at is not None:
+            return _("Erased")
         if obj.kind != EvidenceItem.Kind.FILE:
             return obj.text[:200]
         # Served by the complaint app's view, which checks the viewer again.
@@ -58,9 +60,20 @@ class ComplaintAdmin(admin.ModelAdmin):
         "consumer",
         "order_number",
         "submitted_at",
+        "held_reason",
+        "hold_decision",
+        "pseudonymised_at",
         "created_at",
     )
-    list_filter = ("status", "category", "purchase_mode", "right_at_stake")
+    list_filter = (
+        "status",
+        "held_reason",
+        "hold_decision",
+        ("pseudonymised_at", admin.EmptyFieldListFilter),
+        "category",
+        "purchase_mode",
+        "right_at_stake",
+    )
     search_fields = ("reference", "order_number", "consumer__email")
     list_select_related = ("consumer",)
     date_hierarchy = "created_at"
@@ -102,6 +115,20 @@ class ComplaintAdmin(admin.ModelAdmin):
         ),
         (_("What went wrong"), {"fields": ("category", "right_at_stake", "description")}),
         (_("What the consumer wants"), {"fields": ("remedy", "remedy_amount", "remedy_details")}),
+        (
+            _("Screening and privacy"),
+            {
+                "fields": (
+                    "held_reason",
+                    "held_at",
+                    "hold_decision",
+                    "hold_decided_at",
+                    "hold_decided_by",
+                    "pseudonymised_at",
+                    "pseudonymised_reason",
+                )
+            },
+        ),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -198,6 +225,7 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "text",
         "sha256",
         "metadata_removed",
+        "erased_at",
         "submitted_by",
         "submitted_at",
     )

@@ -304,12 +304,30 @@ class EvidenceForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, max_file_mb: float, max_total_mb: float, **kwargs):
+    def __init__(
+        self, *args, max_file_mb: float, max_total_mb: float, require_content=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        # In the step-by-step form a consumer may go on without evidence; adding evidence to a
+        # submitted complaint with neither a file nor a statement adds nothing and says so.
+        self.require_content = require_content
         self.fields["files"].help_text = self.fields["files"].help_text % {
             "file": f"{max_file_mb:g}",
             "total": f"{max_total_mb:g}",
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            self.require_content
+            and not cleaned.get("files")
+            and not (cleaned.get("statement") or "").strip()
+        ):
+            raise forms.ValidationError(
+                _("Choose at least one file or write a statement: nothing was added."),
+                code="empty",
+            )
+        return cleaned
 
 
 class ReviewForm(forms.Form):

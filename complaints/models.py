@@ -82,6 +82,27 @@ class Remedy(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class HoldReason(models.TextChoices):
+    REPEATED = (
+        "repeated",
+        _("Many complaints from this account against the same merchant in a short time"),
+    )
+    NEW_ACCOUNT = (
+        "new_account",
+        _("A new account's further complaint against the same merchant"),
+    )
+
+
+class HoldDecision(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted by a mediator: counts normally")
+    REJECTED = "rejected", _("Rejected by a mediator: never counts")
+
+
+class PseudonymisedReason(models.TextChoices):
+    ERASURE = "erasure", _("The consumer asked for erasure")
+    RETENTION = "retention", _("The retention period of closed cases passed")
+
+
 class Complaint(models.Model):
     """One order gone wrong, as the consumer tells it. Drafts are saved step by step; after
     submission the complaint is read-only and its resolution is the ODR case (odr.Case)."""
@@ -145,6 +166,39 @@ class Complaint(models.Model):
 
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Held for screening (complaint flooding, complaints.selectors.flood_hold_reason): a held
+    # complaint counts for nobody's credit until a mediator decides; accepted, it counts as any
+    # other; rejected, it never does.
+    held_reason = models.CharField(
+        _("held for screening"), max_length=20, choices=HoldReason, blank=True, editable=False
+    )
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True, editable=False)
+    hold_decision = models.CharField(
+        _("decision on the hold"), max_length=20, choices=HoldDecision, blank=True, editable=False
+    )
+    hold_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hold_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    # Personal data erased (the consumer's erasure request, or the retention period of closed
+    # cases): what identifies the consumer is gone, what the outcome counts rests on stays.
+    pseudonymised_at = models.DateTimeField(
+        _("pseudonymised at"), null=True, blank=True, editable=False
+    )
+    pseudonymised_reason = models.CharField(
+        _("why pseudonymised"),
+        max_length=20,
+        choices=PseudonymisedReason,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,10 +210,25 @@ class Complaint(models.Model):
             models.Index(fields=["consumer", "-created_at"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["order_number"]),
+            # The mediators' queue of held complaints still waiting for a decision.
+            models.Index(
+                fields=["held_at"],
+                name="complaint_held_undecided_idx",
+                condition=models.Q(held_at__isnull=False, hold_decision=""),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference or f"draft {self.pk}"
+
+    @property
+    def is_held(self) -> bool:
+        """Held and not yet accepted by a mediator (a rejected hold stays held for credit)."""
+        return self.held_at is not None and self.hold_decision != HoldDecision.ACCEPTED
+
+    @property
+    def is_pseudonymised(self) -> bool:
+        return self.pseudonymised_at is not None
 
 
 class Respondent(models.Model):
@@ -303,6 +372,9 @@ class EvidenceItem(models.Model):
     # SHA-256 of the stored bytes (for a statement, of its UTF-8 text).
     sha256 = models.CharField(max_length=64)
     metadata_removed = models.BooleanField(default=False)
+    # Erased with the complaint's personal data: the file is deleted from storage, the label and
+    # text are blanked; the hash and size stay as the record that the item existed.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_items"
     )

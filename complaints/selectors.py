@@ -4,9 +4,12 @@ directory candidates offered on the respondents step."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
+    Count,
     DateTimeField,
     F,
     OuterRef,
@@ -20,7 +23,7 @@ from django.db.models.functions import Coalesce, Greatest
 from merchants.models import Merchant, Shop
 from merchants.selectors import merchant_ids_represented_by, merchants_search, shops_matching_url
 
-from .models import Complaint, EvidenceItem, PurchaseMode, Respondent
+from .models import Complaint, EvidenceItem, HoldDecision, HoldReason, PurchaseMode, Respondent
 from .respondents import REQUIRED_SLOT, Party
 
 # The respondents step offers at most this many directory matches: a consumer picks from a
@@ -46,6 +49,49 @@ def missing_steps(complaint: Complaint) -> list[str]:
     if not complaint.respondents.exists():
         missing.append("respondents")
     return missing
+
+
+def not_held(prefix: str = "") -> Q:
+    """Complaints that count: never held, or held and accepted by a mediator. ``prefix`` is the
+    path to the complaint from the model queried (``"complaint__"`` from a respondent)."""
+    return Q(**{f"{prefix}held_at__isnull": True}) | Q(
+        **{f"{prefix}hold_decision": HoldDecision.ACCEPTED}
+    )
+
+
+def flood_hold_reason(complaint: Complaint, *, consumer, now: datetime) -> str:
+    """Why this complaint, about to be submitted, is held for screening ("" when it is not).
+
+    Complaint flooding is many complaints from one account against one merchant in a short
+    time: the REDRESS_FLOOD_COMPLAINTS-th complaint against a merchant within
+    REDRESS_FLOOD_WINDOW_HOURS is held, and so is any complaint beyond the first against a
+    merchant from an account younger than REDRESS_FLOOD_NEW_ACCOUNT_HOURS. Only respondents
+    linked to a merchant count: the credit of a name the consumer typed is never computed.
+    """
+    merchant_ids = set(
+        complaint.respondents.filter(merchant__isnull=False).values_list("merchant_id", flat=True)
+    )
+    if not merchant_ids:
+        return ""
+    earlier = Complaint.objects.filter(
+        consumer=consumer,
+        status=Complaint.Status.SUBMITTED,
+        respondents__merchant_id__in=merchant_ids,
+    ).exclude(pk=complaint.pk)
+    window = timedelta(hours=settings.REDRESS_FLOOD_WINDOW_HOURS)
+    recent = (
+        earlier.filter(submitted_at__gt=now - window)
+        .values("respondents__merchant_id")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        .values_list("n", flat=True)
+    )
+    if max(recent, default=0) + 1 >= settings.REDRESS_FLOOD_COMPLAINTS:
+        return HoldReason.REPEATED
+    young = timedelta(hours=settings.REDRESS_FLOOD_NEW_ACCOUNT_HOURS)
+    if consumer.date_joined > now - young and earlier.exists():
+        return HoldReason.NEW_ACCOUNT
+    return ""
 
 
 def case_of(complaint: Complaint):
@@ -92,7 +138,7 @@ def complaints_naming_merchants(merchant_ids) -> QuerySet[Complaint]:
     naming = Respondent.objects.filter(merchant_id__in=merchant_ids)
     return (
         Complaint.objects.filter(
-            status=Complaint.Status.SUBMITTED, pk__in=naming.values("complaint_id")
+            not_held(), status=Complaint.Status.SUBMITTED, pk__in=naming.values("complaint_id")
         )
         .select_related("case")
         .prefetch_related(
@@ -113,7 +159,10 @@ def complaints_for_representative(user) -> QuerySet[Complaint]:
 def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
     """Evidence files ``user`` may download: the complaint's consumer, representatives of a
     merchant linked as respondent (once submitted), and staff allowed to view evidence."""
-    files = EvidenceItem.objects.filter(kind=EvidenceItem.Kind.FILE).select_related("complaint")
+    # An erased item has no file any more (and may still be waiting for its deletion).
+    files = EvidenceItem.objects.filter(
+        kind=EvidenceItem.Kind.FILE, erased_at__isnull=True
+    ).select_related("complaint")
     if not getattr(user, "is_authenticated", False):
         return files.none()
     if user.is_staff and user.has_perm("complaints.view_evidenceitem"):
@@ -122,6 +171,7 @@ def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
     merchant_ids = merchant_ids_represented_by(user)
     if merchant_ids:
         visible |= Q(
+            not_held("complaint__"),
             complaint__status=Complaint.Status.SUBMITTED,
             complaint_id__in=Respondent.objects.filter(merchant_id__in=merchant_ids).values(
                 "complaint_id"

@@ -4,10 +4,12 @@ the linking of named respondents by mediators."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -19,10 +21,19 @@ from core.emails import send_templated_email
 from core.queue import enqueue_on_commit
 from core.uploads import EVIDENCE_TYPES, UploadRejected, check_upload
 
-from .models import RIGHT_FOR_CATEGORY, Complaint, EvidenceItem, Respondent
+from .models import (
+    RIGHT_FOR_CATEGORY,
+    Complaint,
+    EvidenceItem,
+    HoldDecision,
+    PseudonymisedReason,
+    Respondent,
+)
 from .respondents import Party, propose_respondents
-from .selectors import missing_steps
+from .selectors import flood_hold_reason, missing_steps
 from .steps import STEP_TITLES, STEPS
+
+logger = logging.getLogger(__name__)
 
 # What each step may write: a step never touches another step's fields.
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
@@ -71,9 +82,11 @@ class ComplaintIncomplete(ValidationError):
 
 
 def require_filer(user) -> None:
-    """Only consumers whose e-mail address is confirmed file complaints."""
+    """Only consumers whose e-mail address is confirmed file complaints (an account whose
+    erasure was asked for is inactive, and files nothing more)."""
     if not (
         getattr(user, "is_authenticated", False)
+        and user.is_active
         and user.role == user.Role.CONSUMER
         and user.email_verified
     ):
@@ -263,8 +276,12 @@ def evidence_remove(*, complaint: Complaint, item_id: int, consumer) -> None:
 
 
 def reference_for(complaint_pk: int, when) -> str:
-    """RD-<year>-<6 digits>, derived from the primary key: unique with no counter to race on."""
-    return f"RD-{timezone.localtime(when).year}-{complaint_pk:06d}"
+    """RD-<year>-<6 digits>, derived from the primary key: unique with no counter to race on.
+
+    The year is that of the site's zone (TIME_ZONE), not the zone of whoever is viewing, so
+    it does not depend on where the consumer submitted from."""
+    year = timezone.localtime(when, timezone.get_default_timezone()).year
+    return f"RD-{year}-{complaint_pk:06d}"
 
 
 def _language_code(language: str | None) -> str:
@@ -284,7 +301,12 @@ def complaint_submit(
     the complaint was written in (the page's language by default).
     """
     require_filer(consumer)
-    # Lock first: a second submit waits here and then sees the first one's result.
+    # The consumer's row first: one consumer's submissions then happen one at a time (so the
+    # flooding count below is exact), and an erasure request, which locks the same row, either
+    # sees this complaint or makes this submission see the account closed (checked again).
+    consumer = get_user_model().objects.select_for_update().get(pk=consumer.pk)
+    require_filer(consumer)
+    # Then the complaint: a second submit waits here and then sees the first one's result.
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk, consumer=consumer)
     if complaint.status == Complaint.Status.SUBMITTED:
         return complaint
@@ -298,7 +320,10 @@ def complaint_submit(
         raise ComplaintIncomplete(missing)
 
     now = timezone.now()
+    held_reason = flood_hold_reason(complaint, consumer=consumer, now=now)
     values = {
+        "held_reason": held_reason,
+        "held_at": now if held_reason else None,
         "status": Complaint.Status.SUBMITTED,
         "reference": reference_for(complaint.pk, now),
         "submitted_at": now,
@@ -353,3 +378,111 @@ def respondent_link(*, respondent: Respondent, merchant, by) -> Respondent:
         affected = sorted({merchant.pk} | ({previous} if previous else set()))
         enqueue_on_commit("credit.tasks.recompute_merchants", affected)
     return respondent
+
+
+# --- held complaints (flooding) -------------------------------------------------------------
+
+
+@transaction.atomic
+def complaint_decide_hold(*, complaint_id: int, decision: str, by, now=None) -> Complaint:
+    """A mediator's decision on a held complaint: accepted, it counts like any other from now
+    on; rejected, it never counts. Called by the ODR screening (odr.services.case_accept and
+    case_reject) in their transaction, so the decision and the move are one change. A
+    complaint that is not held, or already decided, is left as it is."""
+    if decision not in HoldDecision.values:
+        raise ValueError(f"Unknown hold decision {decision!r}")
+    complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+    if complaint.held_at is None or complaint.hold_decision:
+        return complaint
+    complaint.hold_decision = decision
+    complaint.hold_decided_at = now or timezone.now()
+    complaint.hold_decided_by = by
+    complaint.save(update_fields=["hold_decision", "hold_decided_at", "hold_decided_by"])
+    return complaint
+
+
+# --- erasure and retention --------------------------------------------------------------
+
+# What identifies the consumer in a complaint: the order (its number and date lead back to
+# them at the merchant) and everything they wrote. What the merchant's credit and statistics
+# rest on stays: who the respondents are, the category, the amount and currency.
+PSEUDONYMISED_BLANK_FIELDS = ("order_number", "item_description", "description", "remedy_details")
+
+
+def _delete_files_on_commit(storage, names: list[str]) -> None:
+    # Only once the rows are committed: a rollback keeps the files and the rows together.
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+@transaction.atomic
+def complaint_pseudonymise(*, complaint_id: int, reason: str, now=None) -> bool:
+    """Erase the personal data of a submitted complaint and of its evidence; idempotent
+    (False when it was already done). The caller (odr.services.case_pseudonymise) has checked
+    that its case is closed. Evidence files leave the storage after commit, by a task."""
+    if reason not in PseudonymisedReason.values:
+        raise ValueError(f"Unknown reason {reason!r}")
+    now = now or timezone.now()
+    complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+    if complaint.pseudonymised_at is not None:
+        return False
+    for field in PSEUDONYMISED_BLANK_FIELDS:
+        setattr(complaint, field, "")
+    complaint.order_date = None
+    complaint.pseudonymised_at = now
+    complaint.pseudonymised_reason = reason
+    complaint.save(
+        update_fields=[
+            *PSEUDONYMISED_BLANK_FIELDS,
+            "order_date",
+            "pseudonymised_at",
+            "pseudonymised_reason",
+            "updated_at",
+        ]
+    )
+    erased = EvidenceItem.objects.filter(complaint=complaint, erased_at__isnull=True).update(
+        erased_at=now, label="", text=""
+    )
+    if erased:
+        enqueue_on_commit("complaints.tasks.delete_erased_evidence_files", complaint.pk)
+    return True
+
+
+def evidence_delete_erased_files(*, complaint_id: int | None = None) -> int:
+    """Delete from storage the files of erased evidence that still have one (of one complaint,
+    or of all); returns how many went. Each file's name is cleared only after its deletion
+    succeeded: a storage that fails (S3 unreachable, say) is logged and keeps the name for the
+    next run, and the daily retention sweep runs this for every complaint."""
+    items = EvidenceItem.objects.filter(erased_at__isnull=False).exclude(file="")
+    if complaint_id is not None:
+        items = items.filter(complaint_id=complaint_id)
+    storage = EvidenceItem._meta.get_field("file").storage
+    deleted = 0
+    for pk, name in items.values_list("pk", "file").iterator():
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the file of erased evidence %s", pk)
+            continue
+        EvidenceItem.objects.filter(pk=pk, file=name).update(file="")
+        deleted += 1
+    return deleted
+
+
+@transaction.atomic
+def complaint_delete_drafts(*, consumer) -> int:
+    """Delete the consumer's unsubmitted drafts with their evidence (an erasure: a draft never
+    reached anyone and counts for nothing). Returns how many were deleted."""
+    drafts = list(
+        Complaint.objects.select_for_update().filter(
+            consumer=consumer, status=Complaint.Status.DRAFT
+        )
+    )
+    if not drafts:
+        return 0
+    items = EvidenceItem.objects.filter(complaint__in=drafts)
+    names = [name for name in items.values_list("file", flat=True) if name]
+    items.delete()
+    Complaint.objects.filter(pk__in=[d.pk for d in drafts]).delete()
+    _delete_files_on_commit(EvidenceItem._meta.get_field("file").storage, names)
+    return len(drafts)

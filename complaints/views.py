@@ -445,7 +445,7 @@ def evidence_add(request, public_id):
     )
     if complaint.status == Complaint.Status.DRAFT:
         return redirect(_edit_url(complaint, "evidence"))
-    form = _evidence_form(request.POST, request.FILES)
+    form = _evidence_form(request.POST, request.FILES, require_content=True)
     if form.is_valid():
         statement_saved, refused = _add_evidence(request, complaint, form)
         if not refused and not form.errors:

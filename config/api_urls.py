@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("merchants.api.urls")),
     path("", include("credit.api.urls")),
     # Keep last: any other address under /api/v1/ answers a 404 in the API's error shape.
-    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
+    # [\s\S], not ".": a path with a newline in it is an address too.
+    re_path(r"^[\s\S]*$", ApiNotFoundView.as_view(), name="not-found"),
 ]

@@ -1,13 +1,19 @@
-"""A health endpoint for load balancers and the docker-compose health check."""
+"""The API's error shape, and a health endpoint for load balancers and the docker-compose
+health check."""
 
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+
+def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """Every API error, from any app: {"error": {status, code, message, fields}}."""
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
 class HealthView(APIView):
@@ -17,6 +23,7 @@ class HealthView(APIView):
     @extend_schema(
         responses=inline_serializer("Health", {"status": serializers.CharField()}),
         description="Answers 200 when the web process can reach its database.",
+        examples=[OpenApiExample("healthy", value={"status": "ok"}, response_only=True)],
     )
     def get(self, request):
         with connection.cursor() as cursor:

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Redress core"
+
+    def ready(self):
+        from PIL import Image
+
+        from .uploads import MAX_IMAGE_PIXELS
+
+        # PIL warns above its limit and refuses above twice it (DecompressionBombError). Its
+        # default (about 89 megapixels) is set here to Redress's own, for every decoding.
+        Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS

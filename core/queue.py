@@ -12,6 +12,12 @@ from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
 
+# Work that no sweep can redo: an e-mail exists only in its message. When the broker cannot take
+# it, the process that decided to send it (after commit: the change is saved) sends it itself
+# rather than lose it. Everything else waits for its sweep: odr.tasks.sweep_deadlines opens the
+# cases of complaints that have none, credit.tasks.recompute_all recomputes every merchant.
+SENT_IN_PROCESS_WHEN_BROKER_DOWN = frozenset({"core.tasks.send_email"})
+
 
 def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
     # A task named by string lets an app enqueue work of an app it must not import (odr tells
@@ -29,6 +35,13 @@ def _send(task: Task | str, args: tuple, kwargs: dict) -> None:
         # The broker is unreachable. The request that caused this must not fail because of it:
         # the state is committed, and the periodic sweeps pick up whatever this task would do.
         logger.exception("Could not enqueue %s%r: broker unreachable", task.name, args)
+        if task.name in SENT_IN_PROCESS_WHEN_BROKER_DOWN:
+            try:
+                task.run(*args, **kwargs)
+            except Exception:
+                logger.exception("%s failed in process too; it is lost", task.name)
+            else:
+                logger.warning("%s done in process instead", task.name)
 
 
 def enqueue_on_commit(task: Task | str, *args: Any, **kwargs: Any) -> None:

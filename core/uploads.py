@@ -7,6 +7,7 @@ metadata is removed, and the SHA-256 of what is stored is recorded.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import unicodedata
@@ -14,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
@@ -27,13 +29,28 @@ EMAIL = "message/rfc822"
 DOCUMENT_TYPES = IMAGE_TYPES | {PDF}
 EVIDENCE_TYPES = IMAGE_TYPES | {PDF, TEXT, EMAIL}
 
-# Images above this many pixels are refused: a small file can decode to gigabytes (a
-# decompression bomb). 50 megapixels is more than any phone camera produces.
+# Images above this many pixels (all frames together) are refused: a small file can decode to
+# gigabytes (a decompression bomb). 50 megapixels is more than any phone camera produces.
+# core.apps also sets PIL's own limit to this, so no other decoding can go past it either.
 MAX_IMAGE_PIXELS = 50_000_000
 MAX_LABEL_LENGTH = 120
 _SNIFF_BYTES = 8192
 _GPS_IFD = 0x8825
 _MARKUP_MARKERS = (b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml", b"<body", b"<iframe")
+# In a file that starts like an image or a PDF, these mean it is also a web page (a polyglot):
+# a browser or viewer that sniffs it would run the script. (Not "<?xml": photos carry XMP.)
+_ACTIVE_MARKUP = (b"<html", b"<svg", b"<script", b"<body", b"<iframe", b"javascript:")
+# The extensions a download may keep for each type; any other gets the type's own appended,
+# so that "run.bat" holding plain text is saved as "run.bat.txt" and never opened as a program.
+_EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    PDF: (".pdf",),
+    TEXT: (".txt",),
+    EMAIL: (".eml",),
+}
 _EMAIL_HEADERS = (
     b"from:",
     b"to:",
@@ -82,7 +99,25 @@ class HashingMemoryFileUploadHandler(_HashingMixin, MemoryFileUploadHandler):
 
 
 class HashingTemporaryFileUploadHandler(_HashingMixin, TemporaryFileUploadHandler):
-    pass
+    """The last handler (every upload too large to be kept in memory comes here). Nothing past
+    REDRESS_UPLOAD_MAX_BYTES is written to disk: the rest is read and dropped, the file is
+    marked ``truncated`` and keeps its real size, and check_upload refuses it by its size."""
+
+    def new_file(self, *args, **kwargs):
+        self._truncated = False
+        return super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        if self._truncated or start + len(raw_data) > settings.REDRESS_UPLOAD_MAX_BYTES:
+            self._truncated = True
+            return None
+        return super().receive_data_chunk(raw_data, start)
+
+    def file_complete(self, file_size):
+        uploaded = super().file_complete(file_size)
+        if uploaded is not None:
+            uploaded.truncated = self._truncated
+        return uploaded
 
 
 def _refuse(label: str, reason: str) -> UploadRejected:
@@ -116,6 +151,17 @@ def safe_label(name: str) -> str:
     return label
 
 
+def label_for_type(label: str, content_type: str) -> str:
+    """The label with an extension that matches the content, within MAX_LABEL_LENGTH."""
+    extensions = _EXTENSIONS.get(content_type)
+    if not extensions or label.lower().endswith(extensions):
+        return label
+    ext = extensions[0]
+    if len(label) + len(ext) > MAX_LABEL_LENGTH:
+        label = label[: MAX_LABEL_LENGTH - len(ext) - 1] + "…"
+    return label + ext
+
+
 def _sha256_of(uploaded) -> str:
     sha = hashlib.sha256()
     uploaded.seek(0)
@@ -129,10 +175,13 @@ def _text_kind(head: bytes) -> str | None:
     """text/plain or message/rfc822 for readable text; None for binary or undecodable bytes."""
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
+    whole_file = len(head) < _SNIFF_BYTES
     for encoding in ("utf-8-sig", "utf-16", "gb18030"):
         try:
-            # The sniffed head may end inside a multi-byte character.
-            text = head.decode(encoding) if len(head) < _SNIFF_BYTES else head[:-4].decode(encoding)
+            # A head cut from a longer file may end inside a multi-byte character: an
+            # incremental decoder keeps such an unfinished character back instead of failing,
+            # while bytes that are wrong anywhere else still fail.
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=whole_file)
         except UnicodeDecodeError:
             continue
         if encoding == "utf-16" and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -165,7 +214,8 @@ def _strip_gps(uploaded, content_type: str, label: str) -> bytes | None:
         try:
             image = Image.open(uploaded)
             width, height = image.size
-            if width * height > MAX_IMAGE_PIXELS:
+            # An animation multiplies its pixels by its frames.
+            if width * height * getattr(image, "n_frames", 1) > MAX_IMAGE_PIXELS:
                 raise _refuse(label, _("the image has too many pixels."))
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -197,7 +247,7 @@ def check_upload(uploaded, *, max_bytes: int, allowed_types: frozenset[str]) -> 
     size = uploaded.size or 0
     if size == 0:
         raise _refuse(label, _("the file is empty."))
-    if size > max_bytes:
+    if size > max_bytes or getattr(uploaded, "truncated", False):
         raise _refuse(
             label,
             _("the file is larger than %(limit)s MB.") % {"limit": f"{max_bytes / 1_000_000:g}"},
@@ -212,6 +262,9 @@ def check_upload(uploaded, *, max_bytes: int, allowed_types: frozenset[str]) -> 
             _("this type of file is not accepted (%(types)s only).")
             % {"types": ", ".join(sorted(_type_names(allowed_types)))},
         )
+    if content_type in IMAGE_TYPES | {PDF} and any(m in head.lower() for m in _ACTIVE_MARKUP):
+        raise _refuse(label, _("the file is also a web page or a script (a disguised file)."))
+    label = label_for_type(label, content_type)
 
     stripped = _strip_gps(uploaded, content_type, label) if content_type in IMAGE_TYPES else None
     if stripped is not None:

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+
+from .api import error_body
+
+# How long a client is asked to wait when the database cannot be reached: a restart or a
+# fail-over takes seconds; asking for more would only keep people away longer than needed.
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 class HomeView(TemplateView):
@@ -15,7 +27,33 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    """Django's 500 handler. The exception that brought us here is still the one being handled
+    (Django calls this inside its ``except``), so a database that cannot be reached — refused,
+    restarting, a connection cut mid-request — is told apart and answered with 503.
+
+    Both pages are rendered without the request: context processors (the signed-in user, the
+    unread count) read the database, which may be what just failed.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
+    return HttpResponse(render_to_string("errors/500.html"), status=500)
+
+
+def database_unavailable(request):
+    """503 with Retry-After: the API's JSON error shape under /api/, a page everywhere else."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            error_body(
+                status=503,
+                code="service_unavailable",
+                message=_("The service is briefly unavailable. Please try again shortly."),
+            ),
+            status=503,
+        )
+    else:
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
 
 
 def permission_denied(request, exception=None):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     DateTimeField,
     Exists,
     ExpressionWrapper,
@@ -20,19 +21,20 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Greatest, Power
+from django.db.models.functions import Coalesce, Greatest, Power
 
 from complaints.models import Respondent
 from merchants.models import Merchant
 from merchants.normalize import normalize_registration_number, normalize_shop_url
 from odr.models import Outcome
-from odr.selectors import credit_case_rows
+from odr.selectors import credit_case_rows, merchant_case_ratings
 
 from . import cache, method
-from .models import ApiKey, CreditSnapshot
+from .models import ApiKey, CreditSnapshot, Grade
 
 
 class DaysBetween(Func):
@@ -88,6 +90,32 @@ def _amount_weight():
         for currency, rate in method.EUR_PER_UNIT.items()
     ]
     return _float_case(*whens, default=method.DEFAULT_AMOUNT_WEIGHT)
+
+
+def counted_case_rows(merchant_ids: Iterable[int] | None) -> QuerySet:
+    """The cases that count for these merchants (every merchant with None), one row per
+    (merchant, case): accepted at screening, neither rejected as unfounded nor withdrawn
+    (docs/credit.md, "What counts")."""
+    rows = credit_case_rows().filter(accepted_at__isnull=False)
+    if merchant_ids is not None:
+        rows = rows.filter(merchant_id__in=list(merchant_ids))
+    return (
+        rows.exclude(outcome__in=method.IGNORED_OUTCOMES)
+        .exclude(state__in=method.IGNORED_STATES)
+        # A merchant named twice on one complaint (as agent and as seller) counts the case once:
+        # the row of its first naming. (Respondent rows only: the other naming is on the same
+        # complaint, so it has the same case; joining the case here made every batch of the
+        # recomputation read all of them.)
+        .filter(
+            ~Exists(
+                Respondent.objects.filter(
+                    merchant_id=OuterRef("merchant_id"),
+                    complaint_id=OuterRef("complaint_id"),
+                    pk__lt=OuterRef("pk"),
+                )
+            )
+        )
+    )
 
 
 def credit_inputs(
@@ -157,27 +185,11 @@ def _credit_inputs(
         "fulfilment": fulfilment,
         "fulfilled": fulfilled,
     }
-    rows = credit_case_rows().filter(accepted_at__isnull=False)
     merchants = Merchant.objects.order_by("pk")
     if merchant_ids is not None:
-        rows = rows.filter(merchant_id__in=merchant_ids)
         merchants = merchants.filter(pk__in=merchant_ids)
     rows = (
-        rows.exclude(outcome__in=method.IGNORED_OUTCOMES)
-        .exclude(state__in=method.IGNORED_STATES)
-        # A merchant named twice on one complaint (as agent and as seller) counts the case once:
-        # the row of its first naming. (Respondent rows only: the other naming is on the same
-        # complaint, so it has the same case; joining the case here made every batch read them
-        # all.)
-        .filter(
-            ~Exists(
-                Respondent.objects.filter(
-                    merchant_id=OuterRef("merchant_id"),
-                    complaint_id=OuterRef("complaint_id"),
-                    pk__lt=OuterRef("pk"),
-                )
-            )
-        )
+        counted_case_rows(merchant_ids)
         .annotate(
             **{
                 f"case_{name}": value
@@ -287,9 +299,75 @@ def current_snapshot(merchant_id: int) -> CreditSnapshot | None:
     return CreditSnapshot.objects.filter(merchant_id=merchant_id, is_current=True).first()
 
 
+def with_current_grade(merchants: QuerySet[Merchant]) -> QuerySet[Merchant]:
+    """Annotate ``credit_grade`` (NR when never computed) and ``credit_score`` from each
+    merchant's current snapshot, in the same query."""
+    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True)
+    return merchants.annotate(
+        credit_grade=Coalesce(Subquery(current.values("grade")[:1]), Value(Grade.NOT_RATED.value)),
+        credit_score=Subquery(current.values("score")[:1]),
+    )
+
+
+def merchants_with_grade(merchants: QuerySet[Merchant], grade: str) -> QuerySet[Merchant]:
+    """Merchants whose current grade is ``grade``; NR also matches merchants never computed."""
+    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True)
+    if grade == Grade.NOT_RATED:
+        return merchants.exclude(Exists(current.exclude(grade=Grade.NOT_RATED)))
+    return merchants.filter(Exists(current.filter(grade=grade)))
+
+
 def snapshot_history(merchant_id: int) -> QuerySet[CreditSnapshot]:
     """Every snapshot of a merchant, newest first (the score over time)."""
     return CreditSnapshot.objects.filter(merchant_id=merchant_id).order_by("-computed_at", "-pk")
+
+
+# --- The merchant page -----------------------------------------------------------------------
+
+
+def complaint_statistics(merchant_id: int) -> dict:
+    """The complaints that count for a merchant's credit (the same cases as its score, without
+    decay), in figures: counts by category, how many were decided and resolved, the median days
+    from acceptance to resolution, and consumers' ratings of how cases were handled.
+
+    Three queries whatever the number of cases (two when nothing was resolved)."""
+    rows = counted_case_rows([merchant_id])
+    decided = Q(outcome__in=method.DECIDED_OUTCOMES)
+    resolved = Q(outcome__in=method.RESOLVED_OUTCOMES, closed_at__isnull=False)
+    by_category = list(
+        rows.values("category")
+        .order_by()
+        .annotate(
+            count=Count("pk"),
+            decided=Count("pk", filter=decided),
+            resolved=Count("pk", filter=resolved),
+        )
+        .order_by("-count", "category")
+    )
+    total = sum(row["count"] for row in by_category)
+    decided_count = sum(row["decided"] for row in by_category)
+    resolved_count = sum(row["resolved"] for row in by_category)
+    median_days = None
+    if resolved_count:
+        # The middle one or two durations, sorted in the database: no percentile function
+        # exists on both SQLite and PostgreSQL, and this reads at most two rows.
+        durations = (
+            rows.filter(resolved)
+            .annotate(days=DaysBetween(F("closed_at"), F("accepted_at")))
+            .order_by("days")
+            .values_list("days", flat=True)
+        )
+        middle = list(durations[(resolved_count - 1) // 2 : resolved_count // 2 + 1])
+        median_days = sum(middle) / len(middle)
+    return {
+        "total": total,
+        "by_category": [{"category": r["category"], "count": r["count"]} for r in by_category],
+        "decided": decided_count,
+        "resolved": resolved_count,
+        "resolution_rate": resolved_count / decided_count if decided_count else None,
+        "median_days_to_resolve": median_days,
+        "ratings": merchant_case_ratings([merchant_id]).get(merchant_id),
+    }
 
 
 # --- API keys -------------------------------------------------------------------------------

@@ -128,6 +128,14 @@ class ShopInlineForm(forms.ModelForm):
             raise ValidationError(str(exc)) from None
         return url
 
+    def clean_platform(self):
+        # The service refuses this too, but only after the merchant is saved: here it is a
+        # field error on the page instead.
+        platform = self.cleaned_data.get("platform")
+        if platform is not None and platform.pk == self.instance.merchant_id:
+            raise ValidationError(_("A merchant's own website needs no platform."))
+        return platform
+
 
 class ShopInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
@@ -196,9 +204,27 @@ class MerchantLinkInlineForm(forms.ModelForm):
         return cleaned
 
 
+class MerchantLinkInlineFormSet(forms.BaseInlineFormSet):
+    """The same link twice in one submission: each row alone passes the service's duplicate
+    check (neither is saved yet), so the pair is caught here."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            cleaned = getattr(form, "cleaned_data", None)
+            if not cleaned or cleaned.get("DELETE") or not cleaned.get("target"):
+                continue
+            key = (cleaned["target"].pk, cleaned.get("kind"), cleaned.get("started_on"))
+            if key in seen:
+                form.add_error("target", _("This link is listed twice."))
+            seen.add(key)
+
+
 class MerchantLinkInline(_MerchantPermissionInline, admin.TabularInline):
     model = MerchantLink
     form = MerchantLinkInlineForm
+    formset = MerchantLinkInlineFormSet
     fk_name = "source"
     extra = 0
     fields = ["kind", "target", "started_on", "ended_on", "note"]

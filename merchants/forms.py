@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.forms import HoneypotMixin
+
 from . import services
 from .models import Merchant, MerchantRole, VerificationDocument, VerificationState
-from .normalize import InvalidURL, normalize_shop_url
+from .normalize import InvalidURL, link_in_text, normalize_shop_url
 from .selectors import looks_like_url
 
 
@@ -53,6 +55,9 @@ class MerchantSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         q = self.cleaned_data["q"].strip()
+        if not q.lower().startswith(("http://", "https://")) and not looks_like_url(q):
+            # A share message pasted whole: search for the link in it (the box keeps the text).
+            q = link_in_text(q) or q
         if q.lower().startswith(("http://", "https://")) or looks_like_url(q):
             try:
                 normalize_shop_url(q)
@@ -129,6 +134,13 @@ class DisclosureForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, exc)
+
+
+class ProposalForm(HoneypotMixin, DisclosureForm):
+    """A representative's proposal: the disclosure form with a honeypot ("website" is a real
+    field here, so the trap has another name)."""
+
+    honeypot_name = "homepage_url"
 
 
 class DocumentUploadForm(forms.Form):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.integrity import AppendOnlyModel
+
 
 class MerchantRole(models.TextChoices):
     AGENT_SPOT = "agent_spot", _("Purchasing agent, spot (现货代购)")
@@ -63,6 +65,9 @@ class Merchant(models.Model):
     # 0-100: share of the required disclosure items present in the current version.
     completeness = models.PositiveSmallIntegerField(default=0, editable=False)
     disclosure_version = models.PositiveIntegerField(default=0, editable=False)
+    # The hash of the last disclosure version (merchants.integrity): with disclosure_version it
+    # closes the chain, so that removing versions from the end is seen too.
+    disclosure_head = models.CharField(max_length=64, blank=True, editable=False)
 
     verification_state = models.CharField(
         _("verification"),
@@ -201,8 +206,13 @@ class MerchantLink(models.Model):
         return f"{self.source} {self.get_kind_display()} {self.target}"
 
 
-class DisclosureVersion(models.Model):
-    """One immutable state of a merchant's disclosed identity, with what changed and who did it."""
+class DisclosureVersion(AppendOnlyModel):
+    """One immutable state of a merchant's disclosed identity, with what changed and who did it.
+
+    Never changed or deleted (the model, the admin and, on PostgreSQL, a trigger refuse it) and
+    hash-chained per merchant in ``number`` order: ``prev_hash`` is the hash of the version
+    before, ``hash`` covers this row (merchants.integrity.DISCLOSURE_VERSIONS).
+    """
 
     class Source(models.TextChoices):
         CREATED = "created", _("created")
@@ -212,9 +222,11 @@ class DisclosureVersion(models.Model):
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     source = models.CharField(max_length=20, choices=Source)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the row is built (not on save, as auto_now_add would), because the hash covers it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # PROTECT, not SET_NULL: clearing the author would be an update of an append-only row.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Every identity field as it stood after this version.
     snapshot = models.JSONField()
@@ -228,11 +240,15 @@ class DisclosureVersion(models.Model):
         on_delete=models.PROTECT,
         related_name="version",
     )
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("disclosure version")
         verbose_name_plural = _("disclosure versions")
         ordering = ["merchant", "-number"]
+        # Only "view": nobody can be given the right to add, change or delete a version.
+        default_permissions = ("view",)
         constraints = [
             models.UniqueConstraint(
                 fields=["merchant", "number"], name="disclosure_version_unique"

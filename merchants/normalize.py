@@ -171,6 +171,22 @@ def normalize_shop_url(raw: str) -> str:
     return normalized
 
 
+# A web address inside a longer text ends at a space, a quote or bracket, or CJK punctuation
+# (after NFKC, which turns full-width brackets and commas into ASCII ones).
+_EMBEDDED_LINK = re.compile(r"https?://[^\s<>\"'()「」『』【】《》。、]+", re.IGNORECASE)
+
+
+def link_in_text(text: str) -> str | None:
+    """The first http(s) address in a longer text, or None.
+
+    Shopping apps share a product as a message around its link (``【淘宝】宝贝标题 https://...
+    点击链接直接打开``, ``Check out this item on Amazon https://...``); a consumer pastes the
+    whole message.
+    """
+    found = _EMBEDDED_LINK.search(unicodedata.normalize("NFKC", text or ""))
+    return found.group(0).rstrip(".,;:!?") if found else None
+
+
 class InvalidRegistrationNumber(ValueError):
     """The registration number has characters that no registry uses."""
 

@@ -35,9 +35,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from core import integrity
 from core.emails import send_templated_email
 from core.uploads import DOCUMENT_TYPES, check_upload
 
+from .integrity import DISCLOSURE_VERSIONS
 from .models import (
     DisclosureProposal,
     DisclosureVersion,
@@ -382,11 +384,15 @@ def _record_version(
     changes: dict[str, list],
     proposal: DisclosureProposal | None = None,
 ) -> DisclosureVersion:
-    merchant.disclosure_version += 1
+    """Save the merchant's new identity and append its version to the disclosure chain.
+
+    ``merchant`` is new in this transaction or locked by the caller (select_for_update), so
+    its ``disclosure_version`` and ``disclosure_head`` are current; ``integrity.append`` numbers
+    the version, seals it and moves both on the merchant row.
+    """
     merchant.save()
-    return DisclosureVersion.objects.create(
+    version = DisclosureVersion(
         merchant=merchant,
-        number=merchant.disclosure_version,
         source=source,
         created_by=actor if getattr(actor, "pk", None) else None,
         snapshot=values,
@@ -394,6 +400,7 @@ def _record_version(
         completeness=merchant.completeness,
         proposal=proposal,
     )
+    return integrity.append(DISCLOSURE_VERSIONS, version, parent=merchant)
 
 
 # --- Disclosure -----------------------------------------------------------------------------

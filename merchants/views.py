@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,13 +11,18 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from core.downloads import private_file_response
+from core.forms import FORM_RATE
 
 from . import display, selectors, services
-from .forms import DisclosureForm, DocumentUploadForm, MerchantSearchForm
+from .forms import DocumentUploadForm, MerchantSearchForm, ProposalForm
 from .models import Merchant, VerificationDocument
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 10
@@ -119,15 +126,24 @@ def my_merchants(request):
     )
 
 
+_PROPOSAL_SENT = _lazy("Your proposal was sent. Staff review it before it becomes public.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate=FORM_RATE, method="POST", block=True)
 def propose_changes(request, public_id):
     merchant = _represented_merchant(request, public_id)
     # The form works on its own copy: a rejected form must not change what the page shows as
     # the current disclosure.
     editable = Merchant.objects.get(pk=merchant.pk)
     if request.method == "POST":
-        form = DisclosureForm(request.POST, instance=editable)
+        form = ProposalForm(request.POST, instance=editable)
+        if form.is_valid() and form.is_spam:
+            # Answer as if it worked so the bot learns nothing; send nothing to staff.
+            logger.info("Disclosure proposal honeypot filled; ignored")
+            messages.success(request, _PROPOSAL_SENT)
+            return redirect("merchants:mine")
         if form.is_valid():
             try:
                 services.proposal_submit(
@@ -136,13 +152,10 @@ def propose_changes(request, public_id):
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(
-                    request,
-                    _("Your proposal was sent. Staff review it before it becomes public."),
-                )
+                messages.success(request, _PROPOSAL_SENT)
                 return redirect("merchants:mine")
     else:
-        form = DisclosureForm(instance=editable)
+        form = ProposalForm(instance=editable)
     pending = selectors.pending_proposal(merchant)
     current = services.identity_snapshot(merchant)
     return render(

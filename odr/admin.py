@@ -119,6 +119,42 @@ class CountryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class HeldFilter(admin.SimpleListFilter):
+    """Complaints held for screening (flooding), with the mediator's decision if any."""
+
+    title = _("held for screening")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", _("Held, waiting for a decision")),
+            ("accepted", _("Held, then accepted")),
+            ("rejected", _("Held, then rejected")),
+        ]
+
+    def queryset(self, request, queryset):
+        decisions = {"waiting": "", "accepted": "accepted", "rejected": "rejected"}
+        if self.value() in decisions:
+            return queryset.filter(
+                complaint__held_at__isnull=False,
+                complaint__hold_decision=decisions[self.value()],
+            )
+        return queryset
+
+
+class PseudonymisedFilter(admin.SimpleListFilter):
+    title = _("pseudonymised")
+    parameter_name = "pseudonymised"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(complaint__pseudonymised_at__isnull=self.value() == "no")
+        return queryset
+
+
 class LanguageFilter(admin.SimpleListFilter):
     title = _("complaint language")
     parameter_name = "language"
@@ -234,15 +270,19 @@ class CaseAdmin(admin.ModelAdmin):
         "category",
         "language",
         "order_number",
+        "held",
+        "pseudonymised",
     )
     list_filter = (
         "state",
         OverdueFilter,
         DueSoonFilter,
         AssignmentFilter,
+        HeldFilter,
         CategoryFilter,
         CountryFilter,
         LanguageFilter,
+        PseudonymisedFilter,
     )
     search_fields = (
         "complaint__reference",
@@ -324,12 +364,49 @@ class CaseAdmin(admin.ModelAdmin):
     def order_number(self, case):
         return case.complaint.order_number
 
+    @admin.display(description=_("held for screening"), ordering="complaint__held_at")
+    def held(self, case):
+        complaint = case.complaint
+        if complaint.held_at is None:
+            return ""
+        if complaint.hold_decision:
+            return (
+                f"{complaint.get_held_reason_display()} ({complaint.get_hold_decision_display()})"
+            )
+        return complaint.get_held_reason_display()
+
+    @admin.display(description=_("pseudonymised"), ordering="complaint__pseudonymised_at")
+    def pseudonymised(self, case):
+        complaint = case.complaint
+        if complaint.pseudonymised_at is None:
+            return ""
+        return format_html(
+            "{} ({})",
+            localize(timezone.localtime(complaint.pseudonymised_at).date()),
+            complaint.get_pseudonymised_reason_display(),
+        )
+
     # --- the case page --------------------------------------------------------------------
 
     @admin.display(description=_("complaint"))
     def complaint_summary(self, case):
         c = case.complaint
-        rows = [
+        rows = []
+        if c.held_at is not None:
+            decision = c.get_hold_decision_display() if c.hold_decision else _("waiting for you")
+            rows.append(
+                (_("Held for screening"), f"{c.get_held_reason_display()}: {decision}"),
+            )
+        if c.pseudonymised_at is not None:
+            rows.append(
+                (
+                    _("Pseudonymised"),
+                    f"{localize(timezone.localtime(c.pseudonymised_at))}: "
+                    f"{c.get_pseudonymised_reason_display()}. "
+                    f"{_('Personal data were erased; the outcome is kept.')}",
+                )
+            )
+        rows += [
             (_("Filed"), localize(timezone.localtime(c.submitted_at)) if c.submitted_at else ""),
             (_("Language"), c.language),
             (_("How it was bought"), c.get_purchase_mode_display()),
@@ -352,7 +429,12 @@ class CaseAdmin(admin.ModelAdmin):
     def parties(self, case):
         consumer = case.complaint.consumer
         respondents = case.complaint.respondents.select_related("merchant")
-        items = [(_("Consumer"), f"{consumer.full_name} <{consumer.email}>")]
+        who = (
+            _("Erased at the consumer's request (account %(id)s)") % {"id": consumer.pk}
+            if consumer.is_erased
+            else f"{consumer.full_name} <{consumer.email}>"
+        )
+        items = [(_("Consumer"), who)]
         for r in respondents:
             who = (
                 f"{r.merchant.display_name} ({r.merchant.country}, {r.merchant.verification_state})"
@@ -367,7 +449,9 @@ class CaseAdmin(admin.ModelAdmin):
         items = EvidenceItem.objects.filter(complaint_id=case.complaint_id)
         rows = []
         for item in items:
-            if item.file:
+            if item.erased_at is not None:
+                what = format_html("{} ({})", _("Erased"), item.content_type or item.kind)
+            elif item.file:
                 url = reverse("admin:odr_case_evidence", args=[case.pk, item.pk])
                 what = format_html('<a href="{}">{}</a> ({})', url, item.label, item.content_type)
             else:
@@ -440,7 +524,7 @@ class CaseAdmin(admin.ModelAdmin):
         if case is None:
             raise Http404
         item = EvidenceItem.objects.filter(pk=evidence_id, complaint_id=case.complaint_id).first()
-        if item is None or not item.file:
+        if item is None or not item.file or item.erased_at is not None:
             raise Http404
         return private_file_response(item.file, label=item.label, content_type=item.content_type)
 
@@ -453,6 +537,8 @@ class CaseAdmin(admin.ModelAdmin):
         if action == "assign":
             return forms.AssignForm(data, initial=initial, mediators=mediators_by_load())
         if action == "accept":
+            if case.complaint.is_held:
+                return forms.HeldAcceptForm(data, initial=initial)
             return forms.AcceptForm(data, initial=initial)
         if action == "reject":
             return forms.RejectForm(data, initial=initial)
@@ -493,7 +579,12 @@ class CaseAdmin(admin.ModelAdmin):
         if action == "auto-assign":
             return services.case_auto_assign(assigned_by=user, **common)
         if action == "accept":
-            return services.case_accept(mediator=user, note=data["note"], **common)
+            return services.case_accept(
+                mediator=user,
+                note=data["note"],
+                release_hold=data.get("release_hold", False),
+                **common,
+            )
         if action == "reject":
             return services.case_reject(mediator=user, reason=data["reason"], **common)
         if action == "request-info":

@@ -13,7 +13,7 @@ from . import events
 from .models import Case, Offer, Settlement
 
 
-def _iso(value) -> str | None:
+def iso_time(value) -> str | None:
     """ISO 8601; times in UTC to the second (what a reader outside any zone can rely on)."""
     if not value:
         return None
@@ -50,7 +50,7 @@ def _merchant(merchant) -> dict | None:
 def _offer(offer: Offer) -> dict:
     return {
         "id": offer.pk,
-        "made_at": _iso(offer.created_at),
+        "made_at": iso_time(offer.created_at),
         "by": offer.party,
         "by_label": offer.get_party_display(),
         "kind": offer.kind,
@@ -59,9 +59,9 @@ def _offer(offer: Offer) -> dict:
         "currency": offer.currency,
         "terms": offer.terms,
         "state": offer.state,
-        "answered_at": _iso(offer.responded_at),
-        "consumer_accepted_at": _iso(offer.consumer_accepted_at),
-        "merchant_accepted_at": _iso(offer.merchant_accepted_at),
+        "answered_at": iso_time(offer.responded_at),
+        "consumer_accepted_at": iso_time(offer.consumer_accepted_at),
+        "merchant_accepted_at": iso_time(offer.merchant_accepted_at),
     }
 
 
@@ -76,10 +76,75 @@ def _settlement(settlement: Settlement | None) -> dict | None:
         "payer_label": settlement.get_payer_display(),
         "payer_merchant": _merchant(settlement.payer_merchant),
         "recovered_from": _merchant(settlement.recovered_from),
-        "due_at": _iso(settlement.due_at),
-        "paid_confirmed_at": _iso(settlement.paid_confirmed_at),
-        "agreed_at": _iso(settlement.created_at),
+        "due_at": iso_time(settlement.due_at),
+        "paid_confirmed_at": iso_time(settlement.paid_confirmed_at),
+        "agreed_at": iso_time(settlement.created_at),
     }
+
+
+def complaint_data(complaint) -> dict:
+    """The complaint as the consumer filed it (the dossier's and the data export's view)."""
+    return {
+        "submitted_at": iso_time(complaint.submitted_at),
+        "language": complaint.language,
+        "purchase_mode": complaint.get_purchase_mode_display() if complaint.purchase_mode else "",
+        "shop_name": complaint.shop_name,
+        "shop_url": complaint.shop_url,
+        "platform_name": complaint.platform_name,
+        "agent_name": complaint.agent_name,
+        "order_number": complaint.order_number,
+        "order_date": iso_time(complaint.order_date),
+        "item_description": complaint.item_description,
+        "amount": str(complaint.amount) if complaint.amount is not None else None,
+        "currency": complaint.currency,
+        "payment_method": complaint.get_payment_method_display()
+        if complaint.payment_method
+        else "",
+        "category": complaint.get_category_display() if complaint.category else "",
+        "right_at_stake": complaint.get_right_at_stake_display()
+        if complaint.right_at_stake
+        else "",
+        "description": complaint.description,
+        "remedy": complaint.get_remedy_display() if complaint.remedy else "",
+        "remedy_amount": str(complaint.remedy_amount)
+        if complaint.remedy_amount is not None
+        else None,
+        "remedy_details": complaint.remedy_details,
+    }
+
+
+def respondents_data(complaint) -> list[dict]:
+    respondents = Respondent.objects.filter(complaint=complaint).select_related("merchant")
+    return [
+        {
+            "role": r.role,
+            "role_label": r.get_role_display(),
+            "merchant": _merchant(r.merchant),
+            "named_name": r.named_name,
+            "named_url": r.named_url,
+            "reason": r.reason,
+        }
+        for r in respondents
+    ]
+
+
+def evidence_data(complaint) -> list[dict]:
+    evidence = EvidenceItem.objects.filter(complaint=complaint).select_related("submitted_by")
+    return [
+        {
+            "id": item.pk,
+            "kind": item.kind,
+            "label": item.label,
+            "content_type": item.content_type,
+            "size": item.size,
+            "sha256": item.sha256,
+            "text": item.text,
+            "submitted_at": iso_time(item.submitted_at),
+            "submitted_by": item.submitted_by.full_name,
+            "erased_at": iso_time(item.erased_at),
+        }
+        for item in evidence
+    ]
 
 
 def case_dossier(case: Case) -> dict:
@@ -87,8 +152,6 @@ def case_dossier(case: Case) -> dict:
     messages between the parties (never internal notes), offers, settlement and the mediator's
     summary."""
     complaint = case.complaint
-    respondents = Respondent.objects.filter(complaint=complaint).select_related("merchant")
-    evidence = EvidenceItem.objects.filter(complaint=complaint).select_related("submitted_by")
     timeline = case.events.select_related("actor").order_by("created_at", "pk")
     messages = case.messages.filter(internal=False).order_by("created_at", "pk")
     offers = case.offers.select_related("payer_merchant", "recovered_from").order_by(
@@ -101,84 +164,40 @@ def case_dossier(case: Case) -> dict:
     )
     return {
         "reference": complaint.reference,
-        "generated_at": _iso(timezone.now()),
+        "generated_at": iso_time(timezone.now()),
         "state": case.state,
         "state_label": case.get_state_display(),
         "outcome": case.outcome,
         "outcome_label": case.get_outcome_display() if case.outcome else "",
-        "opened_at": _iso(case.created_at),
-        "accepted_at": _iso(case.accepted_at),
-        "closed_at": _iso(case.closed_at),
+        "opened_at": iso_time(case.created_at),
+        "accepted_at": iso_time(case.accepted_at),
+        "closed_at": iso_time(case.closed_at),
+        "pseudonymised_at": iso_time(complaint.pseudonymised_at),
         "rejection_reason": case.rejection_reason,
         "consumer": _person(complaint.consumer),
         "mediator": _person(case.mediator),
-        "respondents": [
-            {
-                "role": r.role,
-                "role_label": r.get_role_display(),
-                "merchant": _merchant(r.merchant),
-                "named_name": r.named_name,
-                "named_url": r.named_url,
-                "reason": r.reason,
-            }
-            for r in respondents
-        ],
-        "complaint": {
-            "submitted_at": _iso(complaint.submitted_at),
-            "language": complaint.language,
-            "purchase_mode": complaint.get_purchase_mode_display()
-            if complaint.purchase_mode
-            else "",
-            "shop_name": complaint.shop_name,
-            "shop_url": complaint.shop_url,
-            "platform_name": complaint.platform_name,
-            "agent_name": complaint.agent_name,
-            "order_number": complaint.order_number,
-            "order_date": _iso(complaint.order_date),
-            "item_description": complaint.item_description,
-            "amount": str(complaint.amount) if complaint.amount is not None else None,
-            "currency": complaint.currency,
-            "payment_method": complaint.get_payment_method_display()
-            if complaint.payment_method
-            else "",
-            "category": complaint.get_category_display() if complaint.category else "",
-            "right_at_stake": complaint.get_right_at_stake_display()
-            if complaint.right_at_stake
-            else "",
-            "description": complaint.description,
-            "remedy": complaint.get_remedy_display() if complaint.remedy else "",
-            "remedy_amount": str(complaint.remedy_amount)
-            if complaint.remedy_amount is not None
-            else None,
-            "remedy_details": complaint.remedy_details,
-        },
-        "evidence": [
-            {
-                "id": item.pk,
-                "kind": item.kind,
-                "label": item.label,
-                "content_type": item.content_type,
-                "size": item.size,
-                "sha256": item.sha256,
-                "text": item.text,
-                "submitted_at": _iso(item.submitted_at),
-                "submitted_by": item.submitted_by.full_name,
-            }
-            for item in evidence
-        ],
+        "respondents": respondents_data(complaint),
+        "complaint": complaint_data(complaint),
+        "evidence": evidence_data(complaint),
         "timeline": [
             {
-                "at": _iso(event.created_at),
+                "at": iso_time(event.created_at),
                 "kind": event.kind,
                 "what": events.label(event),
                 "by": events.by(event),
                 "from_state": event.from_state,
                 "to_state": event.to_state,
                 "note": event.note,
+                # Its place and hash in the case's chain (docs/operations.md): whoever receives
+                # the dossier can later check it against Redress's record.
+                "seq": event.seq,
+                "hash": event.hash,
             }
             for event in timeline
         ],
-        "messages": [{"at": _iso(m.created_at), "by": m.party, "body": m.body} for m in messages],
+        "messages": [
+            {"at": iso_time(m.created_at), "by": m.party, "body": m.body} for m in messages
+        ],
         "offers": [_offer(offer) for offer in offers],
         "settlement": _settlement(settlement),
         "mediator_summary": case.mediator_summary,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core import integrity
+
+from .integrity import CASE_EVENTS
 from .models import Case, CaseEvent, Party
 
 # What each event means, as the timeline shows it to the parties and the mediators.
@@ -44,6 +47,12 @@ LABELS = {
     "withdrawn": _("The consumer withdrew the complaint."),
     "outcome_recorded": _("A mediator recorded the outcome."),
     "reminder_sent": _("A reminder of the coming deadline was sent."),
+    "held_for_screening": _(
+        "The complaint is held for a closer check by a mediator before it goes any further."
+    ),
+    "pseudonymised": _(
+        "The case was pseudonymised: personal data were erased; the outcome is kept."
+    ),
 }
 
 BY = {
@@ -64,8 +73,9 @@ def build(
     note: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """One event, not yet saved (``record`` saves it; a batch saves many with bulk_create).
-    ``actor`` None means the system acted (a deadline passed)."""
+    """One event, not yet in the case's chain: ``record`` appends it; a batch of the sweep
+    seals several (core.integrity.seal) and inserts them together. ``actor`` None means the
+    system acted (a deadline passed)."""
     if kind not in LABELS:
         raise ValueError(f"Unknown case event {kind!r}")
     payload = {"by": party or ("system" if actor is None else Party.MEDIATOR), **(data or {})}
@@ -80,11 +90,14 @@ def build(
     )
 
 
-def record(**kwargs) -> CaseEvent:
-    """Write one event (the arguments of ``build``)."""
-    event = build(**kwargs)
-    event.save()
-    return event
+def record(*, case: Case, **kwargs) -> CaseEvent:
+    """Write one event (the arguments of ``build``), the next link of the case's hash chain.
+
+    ``case`` is the instance the calling service locked (select_for_update), as every service
+    does before it records anything: its ``events_count`` and ``events_head`` are current, and
+    the append is refused (ChainConflict) if they were not.
+    """
+    return integrity.append(CASE_EVENTS, build(case=case, **kwargs), parent=case)
 
 
 def label(event: CaseEvent) -> str:

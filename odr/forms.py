@@ -50,6 +50,15 @@ class DisputeForm(VersionedForm):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    attachment = forms.FileField(
+        label=_("Your evidence"),
+        required=False,
+        help_text=_(
+            "Optional: a delivery record, a photo, your correspondence with the consumer. It "
+            "becomes evidence in the case file, with its time and SHA-256; more can follow as "
+            "attachments to messages."
+        ),
+    )
 
 
 class ReasonForm(VersionedForm):
@@ -117,6 +126,17 @@ class AcceptForm(VersionedForm):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class HeldAcceptForm(AcceptForm):
+    """Accepting a complaint held for screening (flooding): the mediator confirms the hold."""
+
+    release_hold = forms.BooleanField(
+        label=_(
+            "I checked this held complaint: release the hold, so that it counts for the "
+            "merchant's credit like any other"
+        ),
     )
 
 
@@ -228,3 +248,30 @@ class BulkAssignForm(forms.Form):
             ("", _("Automatically")),
             *((m.pk, f"{m.full_name} <{m.email}> ({m.load})") for m in mediators),
         ]
+
+
+# --- the consumer's privacy rights ---------------------------------------------------------
+
+
+class ErasureForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that my personal data are erased for good and that I can no longer "
+            "sign in."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."), code="password")
+        return password

@@ -10,9 +10,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, EvidenceItem
+from core.integrity import AppendOnlyModel
 from merchants.models import Merchant
 
 
@@ -100,6 +102,10 @@ class Case(models.Model):
 
     rejection_reason = models.TextField(_("reason for rejection"), blank=True, editable=False)
     mediator_summary = models.TextField(_("mediator's summary"), blank=True)
+    # The case's end of its event chain (odr.integrity): how many events it has and the hash of
+    # the last one, written with each event, so that removing events from the end is seen too.
+    events_count = models.PositiveIntegerField(default=0, editable=False)
+    events_head = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,8 +139,13 @@ class Case(models.Model):
         return self.state in OPEN_STATES
 
 
-class CaseEvent(models.Model):
-    """Append-only audit row: who moved the case, when, from where to where, and why."""
+class CaseEvent(AppendOnlyModel):
+    """Append-only audit row: who moved the case, when, from where to where, and why.
+
+    Never changed or deleted (the model, the admin and, on PostgreSQL, a trigger refuse it) and
+    hash-chained per case: ``seq`` numbers the case's events 1, 2, 3 ..., ``prev_hash`` is the
+    hash of the event before, ``hash`` covers this row (odr.integrity.CASE_EVENTS).
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=50)
@@ -149,13 +160,27 @@ class CaseEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=CaseState, blank=True)
     to_state = models.CharField(max_length=20, choices=CaseState, blank=True)
     note = models.TextField(blank=True)
+    # SHA-256 of the note as written: the chain covers it, so erasure may blank the note.
+    note_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the row is built (not on save, as auto_now_add would), because the hash covers it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    seq = models.PositiveIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    # Free text that privacy erasure may blank (AppendOnlyQuerySet.redact); nothing else changes.
+    redactable_fields = ("note",)
 
     class Meta:
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["case", "created_at", "pk"]
+        # Only "view": nobody can be given the right to add, change or delete an event.
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case}: {self.kind}"

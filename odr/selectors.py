@@ -6,14 +6,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from complaints.models import Complaint, Respondent
+from complaints.selectors import not_held
 from merchants.selectors import merchant_ids_represented_by
 
-from .models import OPEN_STATES, Case, CaseRating, Notification, Party
+from .models import CLOSED_STATES, OPEN_STATES, Case, CaseRating, Notification, Party
 
 
 def credit_case_rows() -> QuerySet:
@@ -32,6 +33,8 @@ def credit_case_rows() -> QuerySet:
     """
     return (
         Respondent.objects.filter(merchant__isnull=False, complaint__case__isnull=False)
+        # A complaint held for screening (flooding) moves no credit until a mediator accepts it.
+        .filter(not_held("complaint__"))
         .annotate(
             case_id=F("complaint__case__id"),
             state=F("complaint__case__state"),
@@ -66,16 +69,23 @@ def credit_case_rows() -> QuerySet:
 
 def merchant_case_ratings(merchant_ids) -> dict[int, dict]:
     """Consumers' ratings of how their cases were handled, per linked merchant:
-    ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent)."""
+    ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent).
+
+    One row per (merchant, case): a merchant named twice on one complaint (as agent and as
+    seller) must not weigh that consumer's rating twice in its average."""
     rows = (
         CaseRating.objects.filter(case__complaint__respondents__merchant_id__in=merchant_ids)
-        .values(merchant_id=F("case__complaint__respondents__merchant_id"))
-        .annotate(average=Avg("score"), count=Count("case_id", distinct=True))
+        .filter(not_held("case__complaint__"))
+        .values_list("case__complaint__respondents__merchant_id", "case_id", "score")
+        .distinct()
         .order_by()
     )
+    scores: dict[int, list[int]] = {}
+    for merchant_id, _case_id, score in rows:
+        scores.setdefault(merchant_id, []).append(score)
     return {
-        row["merchant_id"]: {"average": round(float(row["average"]), 1), "count": row["count"]}
-        for row in rows
+        merchant_id: {"average": round(sum(values) / len(values), 1), "count": len(values)}
+        for merchant_id, values in scores.items()
     }
 
 
@@ -190,18 +200,24 @@ REMINDED_KINDS = EXPIRING_KINDS
 
 
 def cases_overdue(now: datetime) -> QuerySet[Case]:
+    # Oldest deadline first: after an outage the sweep works through a backlog in batches, and
+    # whoever waited longest is served first (and a run cut short leaves the newest behind).
     return Case.objects.filter(
         state__in=OPEN_STATES, deadline_at__lte=now, deadline_kind__in=EXPIRING_KINDS
-    )
+    ).order_by("deadline_at", "pk")
 
 
 def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
-    return Case.objects.filter(
-        state__in=OPEN_STATES,
-        deadline_kind__in=REMINDED_KINDS,
-        deadline_at__gt=now,
-        deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
-    ).filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+    return (
+        Case.objects.filter(
+            state__in=OPEN_STATES,
+            deadline_kind__in=REMINDED_KINDS,
+            deadline_at__gt=now,
+            deadline_at__lte=now + settings.REDRESS_REMINDER_BEFORE,
+        )
+        .filter(Q(reminder_sent_for__isnull=True) | ~Q(reminder_sent_for=F("deadline_at")))
+        .order_by("deadline_at", "pk")
+    )
 
 
 # How far back the sweep looks for submitted complaints without a case. A case is opened
@@ -220,8 +236,9 @@ def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(status=Complaint.Status.SUBMITTED, submitted_at__gte=since)
         .filter(~Exists(Case.objects.filter(complaint=OuterRef("pk"))))
-        # No order: sorting by the newest first made PostgreSQL read every row it looked at.
-        .order_by()
+        # The submission index's order (sorting by the newest first, the model's ordering,
+        # made PostgreSQL read every row it looked at).
+        .order_by("submitted_at", "pk")
     )
 
 
@@ -230,3 +247,35 @@ def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
 
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- privacy: erasure and retention -------------------------------------------------------
+
+
+def consumer_open_complaints(user) -> QuerySet[Complaint]:
+    """The consumer's submitted complaints still being handled: an open case, or none opened
+    yet (the sweep will open it). Erasure waits until these are closed."""
+    return (
+        Complaint.objects.filter(consumer=user, status=Complaint.Status.SUBMITTED)
+        .filter(Q(case__isnull=True) | Q(case__state__in=OPEN_STATES))
+        .select_related("case")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def consumer_cases_to_pseudonymise(user) -> QuerySet[Case]:
+    return Case.objects.filter(
+        complaint__consumer=user,
+        state__in=CLOSED_STATES,
+        complaint__pseudonymised_at__isnull=True,
+    ).order_by("pk")
+
+
+def cases_past_retention(now: datetime) -> QuerySet[Case]:
+    """Closed cases older than REDRESS_RETENTION_DAYS (counted from closing) whose personal data
+    are still there."""
+    return Case.objects.filter(
+        state__in=CLOSED_STATES,
+        closed_at__lt=now - settings.REDRESS_RETENTION,
+        complaint__pseudonymised_at__isnull=True,
+    )

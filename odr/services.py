@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -21,8 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.models import Complaint, Remedy
-from complaints.services import evidence_add_file
+from accounts import services as accounts_services
+from accounts.models import PrivacyRequest
+from complaints import services as complaints_services
+from complaints.models import Complaint, HoldDecision, PseudonymisedReason, Remedy
+from complaints.services import complaint_decide_hold, evidence_add_file
+from core import integrity
 from core.money import parse_amount, validate_currency
 from core.queue import enqueue_on_commit
 from merchants.models import Merchant
@@ -30,6 +35,7 @@ from merchants.selectors import merchant_ids_represented_by
 
 from . import events, rules
 from .deadlines import deadline_for, reminder_due_at
+from .integrity import CASE_EVENTS
 from .models import (
     OPEN_STATES,
     Case,
@@ -37,13 +43,20 @@ from .models import (
     CaseRating,
     CaseState,
     Message,
+    Notification,
     Offer,
     Outcome,
     Party,
     Settlement,
 )
 from .notifications import Notice, notify, notify_many, representatives_of_cases
-from .selectors import linked_merchant_ids, linked_merchant_ids_of, mediators_by_load
+from .selectors import (
+    consumer_cases_to_pseudonymise,
+    consumer_open_complaints,
+    linked_merchant_ids,
+    linked_merchant_ids_of,
+    mediators_by_load,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -207,21 +220,29 @@ def _apply(writes: _Writes, *, bulk: bool = False) -> None:
     the events, one of the notifications, one read of the merchants they name and one of those
     merchants' representatives; the credit recomputation and the e-mails are one task each."""
     changed = list(writes.changed.values())
-    if bulk and changed and connection.vendor == "postgresql":
+    if bulk and connection.vendor == "postgresql":
         # The rows are locked (select_for_update), so the values in hand are the current ones
-        # and one UPDATE can write them all. Elsewhere (SQLite, without row locks) each case
-        # keeps the conditional UPDATE of _save.
+        # and one UPDATE can write them all, with the heads of the cases' event chains that
+        # sealing the new events moved on. Elsewhere (SQLite, without row locks) each case keeps
+        # the conditional UPDATE of _save, and each event the conditional append.
         written = timezone.now()
-        names = {"version", "updated_at"}
+        names = {"version", "updated_at", "events_count", "events_head"}
         for case, fields in changed:
             case.version += 1
             case.updated_at = written
             names.update(fields)
-        _update_cases([case for case, _fields in changed], sorted(names))
+        for event in writes.events:
+            integrity.seal(CASE_EVENTS, event, parent=event.case)
+        cases = {case.pk: case for case, _fields in changed}
+        cases.update((event.case.pk, event.case) for event in writes.events)
+        if cases:
+            _update_cases(list(cases.values()), sorted(names))
+        CaseEvent.objects.bulk_create(writes.events)
     else:
         for case, fields in changed:
             _save(case, fields)
-    CaseEvent.objects.bulk_create(writes.events)
+        for event in writes.events:
+            integrity.append(CASE_EVENTS, event, parent=event.case)
     needs_merchants = writes.recompute + [n.case for n in writes.notices if n.merchant is not None]
     linked = linked_merchant_ids_of({case.pk: case for case in needs_merchants}.values())
     merchant_ids = sorted({m for case in writes.recompute for m in linked[case.pk]})
@@ -474,6 +495,13 @@ def case_open(*, complaint_id: int, now: datetime | None = None) -> Case | None:
         # locks); theirs is the case.
         return Case.objects.get(complaint=complaint)
     events.record(case=case, kind="case_opened", from_state="")
+    if complaint.held_at is not None:
+        events.record(
+            case=case,
+            kind="held_for_screening",
+            from_state="",
+            data={"reason": complaint.held_reason},
+        )
     return case
 
 
@@ -483,14 +511,32 @@ def case_accept(
     case_id: int,
     mediator,
     note: str = "",
+    release_hold: bool = False,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """submitted -> awaiting_merchant: in scope; the merchant's answer is now due."""
+    """submitted -> awaiting_merchant: in scope; the merchant's answer is now due.
+
+    A complaint held for screening (flooding) is accepted only with ``release_hold``: the
+    mediator says they looked at this one, so a bulk acceptance never lets a flood through.
+    From then on it counts like any other."""
     now = _now(now)
     case = _lock(case_id, expected_version)
     _require_mediator(mediator)
     _check(case, "accept")
+    held = case.complaint.is_held
+    if held and not release_hold:
+        raise TransitionNotAllowed(
+            _(
+                "This complaint is held for screening (%(reason)s). Open the case, check it and "
+                "accept it there, confirming that the hold is released."
+            )
+            % {"reason": case.complaint.get_held_reason_display()}
+        )
+    if held:
+        complaint_decide_hold(
+            complaint_id=case.complaint_id, decision=HoldDecision.ACCEPTED, by=mediator, now=now
+        )
     from_state = case.state
     case.state = S.AWAITING_MERCHANT
     case.accepted_at = now
@@ -500,7 +546,14 @@ def case_accept(
     case.merchant_response_due_at = case.deadline_at
     fields.append("merchant_response_due_at")
     _save(case, fields)
-    events.record(case=case, kind="accepted", actor=mediator, from_state=from_state, note=note)
+    events.record(
+        case=case,
+        kind="accepted",
+        actor=mediator,
+        from_state=from_state,
+        note=note,
+        data={"hold_released": True} if held else None,
+    )
     notify(
         case=case,
         kind="accepted",
@@ -529,6 +582,11 @@ def case_reject(
     _require_mediator(mediator)
     _check(case, "reject")
     reason = _required_text("reason", reason, _("Give the reason the consumer will read."))
+    if case.complaint.is_held:
+        # Rejected at screening: a held complaint then never counts for anyone's credit.
+        complaint_decide_hold(
+            complaint_id=case.complaint_id, decision=HoldDecision.REJECTED, by=mediator, now=now
+        )
     from_state = case.state
     case.rejection_reason = reason
     case.awaiting_consumer_info = False
@@ -742,17 +800,38 @@ def merchant_dispute(
     case_id: int,
     representative,
     reasons: str,
+    attachment=None,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """awaiting_merchant -> negotiation: the merchant disputes the claim, giving its reasons."""
+    """awaiting_merchant -> negotiation: the merchant disputes the claim, giving its reasons
+    and, if it has one, its evidence (an uploaded file that becomes an evidence item of the
+    complaint, like a message attachment; UploadRejected names it and nothing is changed)."""
     now = _now(now)
     case = _lock(case_id, expected_version)
     _merchant_of(case, representative)
     _check(case, "dispute")
     reasons = _required_text("reasons", reasons, _("Explain why you dispute the claim."))
-    Message.objects.create(case=case, author=representative, party=Party.MERCHANT, body=reasons)
-    _merchant_answered(case, kind="merchant_disputed", actor=representative, now=now, note=reasons)
+    evidence = None
+    if attachment is not None:
+        evidence = evidence_add_file(
+            complaint=case.complaint, upload=attachment, submitted_by=representative
+        )
+    Message.objects.create(
+        case=case,
+        author=representative,
+        party=Party.MERCHANT,
+        body=reasons,
+        attachment=evidence,
+    )
+    _merchant_answered(
+        case,
+        kind="merchant_disputed",
+        actor=representative,
+        now=now,
+        note=reasons,
+        data={"evidence_id": evidence.pk} if evidence else None,
+    )
     notify(
         case=case,
         kind="merchant_disputed",
@@ -1766,3 +1845,136 @@ def case_send_reminder(*, case_id: int, now: datetime | None = None) -> bool:
     )
     notify(case=case, kind="reminder", **texts)
     return True
+
+
+# --- privacy: pseudonymising closed cases, the consumer's erasure ------------------------
+
+
+@transaction.atomic
+def case_pseudonymise(*, case_id: int, reason: str, now: datetime | None = None) -> bool:
+    """Erase the personal data of a closed case and keep what its outcome counts rest on.
+
+    Gone: the complaint's order number and date, what the consumer wrote, every evidence file
+    (deleted from storage after commit) and statement, the texts of messages, internal notes,
+    offers, the settlement, the rating's comment, the mediator's reasons and the notes of the
+    timeline. Kept: the case row (state, outcome, every date the credit engine reads), the
+    respondents, the amount and category, the settlement's amount, payer and dates, the rating's
+    score, and every timeline event with its kind, time and actor. Credit inputs are unchanged.
+
+    Idempotent: False when the case was already pseudonymised. An open case is refused (the
+    parties still need what it holds). The timeline records it as a ``pseudonymised`` event.
+    """
+    now = _now(now)
+    case = Case.objects.select_for_update().select_related("complaint").get(pk=case_id)
+    if case.is_open:
+        raise TransitionNotAllowed(_("An open case cannot be pseudonymised."))
+    if not complaints_services.complaint_pseudonymise(
+        complaint_id=case.complaint_id, reason=reason, now=now
+    ):
+        return False
+    case.rejection_reason = ""
+    case.mediator_summary = ""
+    # version and updated_at move (a stale desk form is refused); nothing the credit reads does.
+    _save(case, ["rejection_reason", "mediator_summary"])
+    Message.objects.filter(case=case).update(body="")
+    Offer.objects.filter(case=case).update(terms="")
+    Settlement.objects.filter(case=case).update(terms="")
+    CaseRating.objects.filter(case=case).update(comment="")
+    # The one change ever made to earlier timeline rows: their free text, which repeats what
+    # the parties and mediators wrote (reasons, questions, summaries), is redacted. The rows
+    # themselves, their kinds, actors, times and states stay, and this event records it.
+    CaseEvent.objects.filter(case=case).exclude(note="").redact("note")
+    Notification.objects.filter(case=case, user_id=case.complaint.consumer_id).delete()
+    events.record(case=case, kind="pseudonymised", from_state=case.state, data={"reason": reason})
+    return True
+
+
+class ErasureRefused(Exception):
+    """Erasure is not possible now; ``references`` are the complaints still being handled."""
+
+    def __init__(self, message: str, references: list[str] | None = None):
+        self.message = str(message)
+        self.references = references or []
+        super().__init__(self.message)
+
+
+def consumer_erasure_request(*, user_id: int, now: datetime | None = None) -> PrivacyRequest:
+    """The consumer asks for their personal data to be erased.
+
+    Refused (ErasureRefused, and a refused request in the trail) while any of their complaints
+    is still being handled: erasing a party in the middle of a case would leave the merchant and
+    the mediator with a case nobody can answer, and withdrawing it on their behalf would decide
+    their dispute for them (and change what the merchant's credit counts). They withdraw it on
+    the case page, or wait until it closes, and ask again.
+
+    Otherwise sign-in is disabled at once and the erasure itself runs in a Celery task after
+    commit (``odr.tasks.erase_consumer``: many files may have to go). Asking twice is one
+    request. Only consumer accounts erase themselves here.
+    """
+    now = _now(now)
+    with transaction.atomic():
+        # The same lock complaints.services.complaint_submit takes first: a submission racing
+        # this request either committed before (and is seen below) or finds the account closed.
+        user = get_user_model().objects.select_for_update().get(pk=user_id)
+        if user.role != user.Role.CONSUMER or user.is_staff:
+            raise ErasureRefused(
+                _("Only consumer accounts can erase their data here. Please contact Redress.")
+            )
+        open_references = [c.reference for c in consumer_open_complaints(user)]
+        if not open_references:
+            request, created = accounts_services.privacy_erasure_open(user=user, now=now)
+            if created:
+                accounts_services.user_disable_login(user_id=user.pk)
+                enqueue_on_commit("odr.tasks.erase_consumer", request.pk)
+            return request
+    # Outside the transaction above, so the refusal's audit row is not rolled back with it.
+    accounts_services.privacy_erasure_refuse(
+        user=user, detail={"open_complaints": open_references}, now=now
+    )
+    raise ErasureRefused(
+        _(
+            "Some of your complaints are still being handled: %(references)s. Withdraw them on "
+            "their case pages or wait until they are closed, then ask again."
+        )
+        % {"references": ", ".join(open_references)},
+        references=open_references,
+    )
+
+
+def consumer_erase(*, request_id: int, now: datetime | None = None) -> PrivacyRequest:
+    """Carry out an erasure request (the Celery task's work); safe to run again after a crash,
+    it continues where it stopped.
+
+    Drafts are deleted; each closed case is pseudonymised in its own transaction (a long list
+    never holds locks for long); the consumer's notifications go; the account becomes a
+    pseudonym. Decided outcomes stay as they were, so merchants' credit does not move.
+    """
+    now = _now(now)
+    request = PrivacyRequest.objects.select_related("user").get(pk=request_id)
+    if request.state == PrivacyRequest.State.DONE:
+        return request
+    user = request.user
+    drafts = complaints_services.complaint_delete_drafts(consumer=user)
+    for case_id in consumer_cases_to_pseudonymise(user).values_list("pk", flat=True):
+        case_pseudonymise(case_id=case_id, reason=PseudonymisedReason.ERASURE, now=now)
+    with transaction.atomic():
+        # Cannot happen (the request refused them and the account can file no more), but if a
+        # case were open now it is left to its parties and named in the trail.
+        still_open = [c.reference for c in consumer_open_complaints(user)]
+        if still_open:
+            logger.warning("Erasure %s: complaints still open %s", request.pk, still_open)
+        notifications, _rows = Notification.objects.filter(user=user).delete()
+        accounts_services.user_anonymise(user_id=user.pk, now=now)
+        return accounts_services.privacy_request_complete(
+            request_id=request.pk,
+            detail={
+                "drafts_deleted": drafts,
+                # All of them, also those a first run pseudonymised before it was interrupted.
+                "cases_pseudonymised": Complaint.objects.filter(
+                    consumer=user, pseudonymised_at__isnull=False
+                ).count(),
+                "notifications_deleted": notifications,
+                "left_open": still_open,
+            },
+            now=now,
+        )

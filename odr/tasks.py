@@ -1,5 +1,5 @@
-"""Celery tasks of the ODR app: opening cases and the deadline sweep. Thin: ids in, services do
-the work, each safe to run twice."""
+"""Celery tasks of the ODR app: opening cases, the deadline sweep, erasure and retention. Thin:
+ids in, services do the work, each safe to run twice."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from celery import shared_task
 from django.db import OperationalError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from complaints.models import PseudonymisedReason
+from complaints.services import evidence_delete_erased_files
 
 from . import notifications, selectors, services
 
@@ -23,6 +26,9 @@ SWEEP_BATCH_SIZE = 100
 # Batches per run, so that one run ends well within the task time limit (60 s soft); whatever
 # is left is picked up a minute later.
 SWEEP_MAX_BATCHES = 20
+# The daily retention run may meet a large backlog (the first run, or a shortened period):
+# up to 50,000 cases a run, well within its hour, and the next day takes the rest.
+RETENTION_MAX_BATCHES = 500
 
 
 @shared_task(
@@ -37,7 +43,12 @@ def open_case(complaint_id: int) -> int | None:
     return case.pk if case else None
 
 
-def _in_batches(queryset: QuerySet, handle_batch: Callable[[list[int]], int]) -> int:
+def _in_batches(
+    queryset: QuerySet,
+    handle_batch: Callable[[list[int]], int],
+    *,
+    max_batches: int = SWEEP_MAX_BATCHES,
+) -> int:
     """Lock up to a batch of rows that no other sweep holds, handle them, commit; repeat.
 
     ``skip_locked`` lets two sweeps (a slow run overlapping the next, or two beat processes by
@@ -45,7 +56,7 @@ def _in_batches(queryset: QuerySet, handle_batch: Callable[[list[int]], int]) ->
     """
     done: set[int] = set()
     acted = 0
-    for _ in range(SWEEP_MAX_BATCHES):
+    for _ in range(max_batches):
         with transaction.atomic():
             ids = list(
                 queryset.exclude(pk__in=done)
@@ -71,7 +82,7 @@ def _one_by_one(model_name: str, handle: Callable[[int], object]) -> Callable[[l
                 if handle(pk):
                     acted += 1
             except Exception:
-                logger.exception("Deadline sweep failed on %s %s", model_name, pk)
+                logger.exception("Sweep failed on %s %s", model_name, pk)
         return acted
 
     return run
@@ -122,3 +133,45 @@ def email_notifications(notification_ids: list[int]) -> int:
     """E-mail these notifications to their recipients (enqueued by notify_many after commit).
     Each e-mail is its own send_email task, with its own retries."""
     return notifications.email_notifications(notification_ids)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=30,
+    retry_backoff_max=60 * 30,
+    max_retries=8,
+    # A consumer with many cases and files: longer than the default limits allow.
+    soft_time_limit=30 * 60,
+    time_limit=35 * 60,
+)
+def erase_consumer(request_id: int) -> None:
+    """Carry out a consumer's erasure request (enqueued on commit when they ask)."""
+    services.consumer_erase(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    retry_backoff=60,
+    max_retries=3,
+    # Every batch of a large backlog (the first run after retention is switched on).
+    soft_time_limit=60 * 60,
+    time_limit=65 * 60,
+)
+def apply_retention() -> dict:
+    """Daily (beat): pseudonymise closed cases older than the retention period, then delete
+    any erased evidence file that an earlier deletion could not remove. Running it twice acts
+    once."""
+    now = timezone.now()
+    pseudonymised = _in_batches(
+        selectors.cases_past_retention(now),
+        _one_by_one(
+            "Case",
+            lambda pk: services.case_pseudonymise(
+                case_id=pk, reason=PseudonymisedReason.RETENTION, now=now
+            ),
+        ),
+        max_batches=RETENTION_MAX_BATCHES,
+    )
+    files = evidence_delete_erased_files()
+    logger.info("Retention: %s cases pseudonymised, %s erased files deleted", pseudonymised, files)
+    return {"pseudonymised": pseudonymised, "files_deleted": files}

@@ -165,8 +165,9 @@ def real_worker():
     from config.celery import app
 
     app.conf.task_always_eager = False
-    # Tasks an earlier worker test left queued (e-mails enqueued by tasks that ran as it ended)
-    # belong to rows that are gone: this worker starts on an empty queue.
+    # Start from an empty queue: a worker test that ends once it saw its effect may leave the
+    # tasks that effect enqueued (the e-mails of an escalation, say), and the next test's
+    # worker must not run them.
     app.control.purge()
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
@@ -176,12 +177,51 @@ def real_worker():
 
 
 def wait_for(predicate, timeout: float = 30.0) -> bool:
-    """Poll ``predicate`` until it holds or ``timeout`` seconds pass (for real-worker tests)."""
+    """Poll ``predicate`` until it holds or ``timeout`` seconds pass (for real-worker tests).
+
+    On SQLite the test database is shared in memory between this thread and the worker's,
+    with table locks instead of waiting: a poll that meets the worker mid-write is refused
+    ("database table is locked") and simply counts as "not yet"."""
     import time
+
+    from django.db import OperationalError, connection
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except OperationalError:
+            if connection.vendor != "sqlite":
+                raise
         time.sleep(0.1)
     return False
+
+
+def at_once(*calls):
+    """Run the calls in threads released together, each on its own database connection (for
+    concurrency tests, with ``django_db(transaction=True)``); returns each call's result or the
+    exception it raised."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -219,3 +219,37 @@ class SubmittedComplaintFactory(ComplaintFactory):
     status = Complaint.Status.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
     consent_at = factory.LazyFunction(timezone.now)
+
+
+# --- evidence files, stored as uploads are (checked, hashed, in private storage) -------------
+
+
+def png_upload(name: str = "receipt.png", *, size=(20, 20), color="blue"):
+    """An uploaded PNG as the browser sends it."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+class EvidenceFileFactory(factory.django.DjangoModelFactory):
+    """A file in a complaint's evidence, added through complaints.services.evidence_add_file."""
+
+    class Meta:
+        model = EvidenceItem
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    upload = factory.LazyFunction(png_upload)
+    submitted_by = None  # the complaint's consumer unless given
+
+    @classmethod
+    def _create(cls, model_class, *args, complaint, upload, submitted_by=None, **kwargs):
+        from complaints.services import evidence_add_file
+
+        return evidence_add_file(
+            complaint=complaint, upload=upload, submitted_by=submitted_by or complaint.consumer
+        )

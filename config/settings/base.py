@@ -15,10 +15,15 @@ from .env import (
     bool_var,
     broker_url_var,
     database_var,
+    dotted_path_var,
+    email_var,
     env,
     int_var,
     list_var,
+    log_level_var,
     redis_url_var,
+    time_zone_var,
+    url_var,
 )
 
 VAR_DIR = Path(env.str("REDRESS_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ViewerTimezoneMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,7 +103,7 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------
 DATABASES = {"default": database_var("DATABASE_URL", f"sqlite:///{VAR_DIR / 'redress.sqlite3'}")}
 # Persistent connections: opening one per request costs an order of magnitude in throughput.
-DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite: no persistent connections across threads, and wait for locks instead of failing.
@@ -122,15 +128,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Five wrong passwords for one account from one address lock that pair out for 15 minutes.
-AXES_FAILURE_LIMIT = int_var("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=int_var("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = int_var("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=int_var("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the e-mail address under the name "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy, set this to the number of proxies so the client address is right.
-AXES_IPWARE_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
@@ -138,6 +144,9 @@ if AXES_IPWARE_PROXY_COUNT:
 # address; over the limit the visitor gets a 429 page that says when to try again.
 RATELIMIT_VIEW = "core.views.rate_limited"
 RATELIMIT_ENABLE = bool_var("RATELIMIT_ENABLE", True)
+# The counters live in the cache: while it is unreachable the forms stay open (the honeypot
+# still stops bots) rather than refusing every visitor.
+RATELIMIT_FAIL_OPEN = True
 
 # How long an e-mail verification or password reset link stays valid.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
@@ -151,7 +160,7 @@ LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCAL_APPS if app not in {"
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
 USE_TZ = True  # stored in UTC; shown in the viewer's zone
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+TIME_ZONE = time_zone_var("TIME_ZONE", "UTC")
 
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "static/"
@@ -203,13 +212,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Cache and Redis ----------------------------------------------------------------------
 REDIS_URL = redis_url_var("REDIS_URL")
 if REDIS_URL:
+    # django-redis rather than Django's own RedisCache for one reason: IGNORE_EXCEPTIONS. The
+    # cache only ever holds what can be recomputed (credit responses, throttle and rate-limit
+    # counters), so while Redis is unreachable a read is a miss and a write is dropped, logged
+    # once per call, and pages and the API keep answering from the database.
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redress",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that hangs (rather than refusing connections) costs a request at
+                # most this long per cache call, not a worker's whole timeout.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "redress.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -248,23 +270,23 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 # --- E-mail -------------------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = dotted_path_var("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 if EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-    EMAIL_PORT = int_var("EMAIL_PORT", 25)
+    EMAIL_PORT = int_var("EMAIL_PORT", 25, minimum=1)
     EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
     EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
     EMAIL_USE_TLS = bool_var("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Redress <no-reply@redress.local>")
+DEFAULT_FROM_EMAIL = email_var("DEFAULT_FROM_EMAIL", "Redress <no-reply@redress.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -----------------------------------------------------------------------------
 # Authentication, permissions, throttling and the error shape: see the Credit section below.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
@@ -305,7 +327,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": log_level_var("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # Lockouts are logged as warnings; the per-attempt chatter is not needed.
@@ -314,16 +336,39 @@ LOGGING = {
 }
 
 # --- Redress ------------------------------------------------------------------------------
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = url_var("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Tamper evidence (core.integrity) -----------------------------------------------------
+# Every night the hash chains (case events, disclosure versions) and, unless switched off here,
+# every stored file are checked against their hashes; breaks are logged as errors.
+REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
+CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
+    "task": "core.tasks.verify_integrity",
+    "schedule": crontab(hour=3, minute=30),
+    "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
+}
 
 # --- Complaints ---------------------------------------------------------------------------
 # Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
-REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000)
-REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var("REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000)
+REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000, minimum=1)
+REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var(
+    "REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000, minimum=1
+)
+# No uploaded file is written to disk past this while it streams in: the largest per-file limit
+# (evidence, or the 10 MB of merchants' documents). A larger file is refused by its size.
+REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
+# Complaint flooding (complaints.selectors.flood_hold_reason): the REDRESS_FLOOD_COMPLAINTS-th
+# complaint from one account against one merchant within REDRESS_FLOOD_WINDOW_HOURS is held for
+# screening, and so is any complaint beyond the first against one merchant from an account
+# younger than REDRESS_FLOOD_NEW_ACCOUNT_HOURS. A held complaint moves no credit until a
+# mediator accepts it.
+REDRESS_FLOOD_COMPLAINTS = int_var("REDRESS_FLOOD_COMPLAINTS", 3, minimum=1)
+REDRESS_FLOOD_WINDOW_HOURS = int_var("REDRESS_FLOOD_WINDOW_HOURS", 24, minimum=1)
+REDRESS_FLOOD_NEW_ACCOUNT_HOURS = int_var("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 48, minimum=0)
 
 # --- Merchants ----------------------------------------------------------------------------
 # How long a verification of a merchant's disclosure stays valid before it must be renewed.
-REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365)
+REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365, minimum=1)
 CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
     "task": "merchants.tasks.expire_verifications",
     "schedule": timedelta(days=1),
@@ -331,9 +376,9 @@ CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
 
 # --- Credit (credit app: rating method, platform API, webhooks) ---------------------------
 # See docs/credit.md. Old cases count half as much after this many days.
-CREDIT_HALF_LIFE_DAYS = int_var("CREDIT_HALF_LIFE_DAYS", 365)
+CREDIT_HALF_LIFE_DAYS = int_var("CREDIT_HALF_LIFE_DAYS", 365, minimum=1)
 # Below this many cases (after decay) a merchant is "not rated" rather than graded.
-CREDIT_MIN_SAMPLE = int_var("CREDIT_MIN_SAMPLE", 2)
+CREDIT_MIN_SAMPLE = int_var("CREDIT_MIN_SAMPLE", 2, minimum=0)
 # Requests per API key, e.g. 600/minute (s, min, hour, day also accepted).
 CREDIT_API_RATE = env.str("CREDIT_API_RATE", default="600/minute")
 if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_RATE):
@@ -343,7 +388,7 @@ if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_
         f"Environment variable CREDIT_API_RATE must look like 600/minute, not {CREDIT_API_RATE!r}."
     )
 # How long platforms may reuse a credit response before revalidating it (ETag makes that cheap).
-CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300)
+CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300, minimum=0)
 # Cached current credit per merchant; recomputation deletes the entry, this is only a safety net.
 CREDIT_CACHE_TIMEOUT = 60 * 60
 # Seconds each web process keeps an API key in memory: revoking a key, disabling its account or
@@ -364,6 +409,11 @@ REST_FRAMEWORK.update(
         "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
     }
 )
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    # The shared error responses (401, 403, 429, 400, 404) on every keyed endpoint.
+    "credit.api.schema.add_error_responses",
+]
 CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
     "task": "credit.tasks.recompute_all",
     # Nightly, after the day's outcomes; decay moves every score a little each day.
@@ -385,16 +435,21 @@ _REDRESS_DEADLINE_DEFAULTS = {
 REDRESS_DEADLINES = {}
 for _stage, _days in _REDRESS_DEADLINE_DEFAULTS.items():
     _name = f"REDRESS_DEADLINE_{_stage.upper()}_DAYS"
-    _value = int_var(_name, _days)
-    if _value < 1:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(f"Environment variable {_name} must be at least 1.")
-    REDRESS_DEADLINES[_stage] = timedelta(days=_value)
+    REDRESS_DEADLINES[_stage] = timedelta(days=int_var(_name, _days, minimum=1))
 # Reminders go out once, this long before a deadline, to whoever must act by then.
 REDRESS_REMINDER_BEFORE = timedelta(hours=48)
 CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"] = {
     "task": "odr.tasks.sweep_deadlines",
     "schedule": timedelta(minutes=1),
+}
+# Privacy: closed cases are pseudonymised this many days after they closed (their outcomes
+# stay, so merchants' credit does not move). Three years by default: the general limitation
+# period for civil claims in China (Civil Code art. 188) and within the range of EU states'.
+REDRESS_RETENTION_DAYS = int_var("REDRESS_RETENTION_DAYS", 3 * 365, minimum=1)
+REDRESS_RETENTION = timedelta(days=REDRESS_RETENTION_DAYS)
+CELERY_BEAT_SCHEDULE["odr-apply-retention"] = {
+    "task": "odr.tasks.apply_retention",
+    # Daily, at night, after the nightly credit run.
+    "schedule": crontab(hour=3, minute=30),
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("odr.context_processors.notifications")

@@ -6,11 +6,13 @@ from .env import required_str
 
 DEBUG = False
 SECRET_KEY = required_str("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+# The same test as Django's security check (check --deploy): long, varied, not a dev key.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(
-        "Environment variable SECRET_KEY must be a random string of at least 50 characters."
+        "Environment variable SECRET_KEY must be at least 50 random characters, for example "
+        "the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
 ALLOWED_HOSTS = list_var("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
@@ -24,7 +26,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = bool_var("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int_var("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_SECONDS = int_var("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60, minimum=0)

@@ -10,6 +10,8 @@ from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api import error_body
+
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     """{"merchants.3": ["Must be a valid UUID."]} from DRF's nested error details."""
@@ -27,10 +29,6 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
         return fields
     messages = detail if isinstance(detail, list) else [detail]
     return {prefix or "non_field_errors": [str(m) for m in messages]}
-
-
-def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
 def exception_handler(exc, context):

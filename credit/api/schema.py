@@ -6,14 +6,16 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
+from core.schema import ErrorSerializer
+
 from .serializers import (
     BULK_LOOKUP_LIMIT,
     BulkLookupResultSerializer,
     BulkLookupSerializer,
-    ErrorSerializer,
     HistoryEntrySerializer,
     LookupResultSerializer,
     MerchantCreditSerializer,
+    MerchantWithGradeSerializer,
 )
 
 
@@ -355,3 +357,105 @@ BULK_LOOKUP = {
         429: _THROTTLED,
     },
 }
+_MERCHANT_ROW_EXAMPLE = {
+    "public_id": EXAMPLE_MERCHANT_ID,
+    "url": f"https://redress.example.org/api/v1/merchants/{EXAMPLE_MERCHANT_ID}/",
+    "page_url": f"https://redress.example.org/merchants/{EXAMPLE_MERCHANT_ID}/",
+    "legal_name": "上海优品贸易有限公司",
+    "legal_name_latin": "Shanghai Youpin Trading Co., Ltd.",
+    "trade_names": ["Youpin Global"],
+    "country": "CN",
+    "roles": ["supplier"],
+    "registration_number": "91310000MA1FL1234X",
+    "registry": "上海市市场监督管理局",
+    "verification": {
+        "state": "verified",
+        "verified_at": "2026-03-02T10:00:00Z",
+        "expires_at": "2027-03-02T10:00:00Z",
+    },
+    "completeness": 100,
+    "disclosure_version": 2,
+    "grade": "A",
+    "score": 856,
+    "credit_url": f"https://redress.example.org/api/v1/merchants/{EXAMPLE_MERCHANT_ID}/credit/",
+}
+
+MERCHANT_LIST = {
+    "operation_id": "merchants_list",
+    "summary": "Search and list merchants",
+    "description": "The merchant directory, 25 a page, each merchant with its current grade. "
+    "`q` matches a name (any script, partial), a registration number or a shop link; the other "
+    "parameters filter exactly. `grade` is A+ (send `A%2B`), A, B, C, D, F or NR (not rated). "
+    "An unknown parameter is a 400 naming it.",
+    "tags": ["merchants"],
+    "examples": [
+        OpenApiExample(
+            "a merchant",
+            # drf-spectacular wraps a list endpoint's example in the pagination envelope.
+            value=_MERCHANT_ROW_EXAMPLE,
+            response_only=True,
+        )
+    ],
+    "responses": {
+        200: MerchantWithGradeSerializer(many=True),
+        400: _error(
+            400,
+            "invalid",
+            "Some of the request's parameters are not valid.",
+            {"grade": ["Select a valid choice. Z is not one of the available choices."]},
+        ),
+        401: _UNAUTHENTICATED,
+        403: _FORBIDDEN,
+        404: _error(404, "not_found", "Invalid page."),
+        429: _THROTTLED,
+    },
+}
+
+
+def _error_object(status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """An error response as it appears in the finished schema (for the hook below)."""
+    body = {"status": status, "code": code, "message": message, "fields": fields or {}}
+    return {
+        "description": message,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "examples": {code.title().replace("_", ""): {"value": {"error": body}}},
+            }
+        },
+    }
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: every operation under /api/v1/ that needs a key
+    documents the errors of the shared exception handler (401, 403, 429), 400 for an unknown
+    parameter and, when its path names an object, 404. Operations that document their own
+    keep theirs; this fills in the views of apps that cannot import credit's schema."""
+    defaults = {
+        "400": _error_object(
+            400,
+            "invalid",
+            "Some of the request's parameters are not valid.",
+            {"colour": ["Unknown parameter."]},
+        ),
+        "401": _error_object(
+            401, "not_authenticated", "Authentication credentials were not provided."
+        ),
+        "403": _error_object(403, "permission_denied", "This API is for platform clients."),
+        "429": _error_object(
+            429, "throttled", "Request was throttled. Expected available in 12 seconds."
+        ),
+    }
+    not_found = _error_object(404, "not_found", "No Merchant matches the given query.")
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for operation in operations.values():
+            if not any(operation.get("security", [])):
+                continue  # public (health): no key, no per-key throttle
+            responses = operation.setdefault("responses", {})
+            for status, response in defaults.items():
+                responses.setdefault(status, response)
+            if "{" in path:
+                responses.setdefault("404", not_found)
+    return result

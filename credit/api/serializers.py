@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -11,8 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.schema import StrictInputSerializer
 from credit import cache, explain, method
 from credit.models import Grade
+from merchants.api.serializers import MerchantListSerializer
 from merchants.normalize import (
     InvalidRegistrationNumber,
     InvalidURL,
@@ -21,27 +25,7 @@ from merchants.normalize import (
 )
 
 BULK_LOOKUP_LIMIT = 100
-
-
-# --- Errors ---------------------------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
-    code = serializers.CharField(
-        help_text="Stable machine-readable code: invalid, not_authenticated, "
-        "authentication_failed, permission_denied, not_found, method_not_allowed, throttled, "
-        "parse_error, unsupported_media_type."
-    )
-    message = serializers.CharField(help_text="What went wrong, in words.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="For 400: each parameter or body field at fault, with its messages.",
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 
 
 # --- Input ----------------------------------------------------------------------------------
@@ -92,10 +76,23 @@ class LookupQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class BulkLookupSerializer(serializers.Serializer):
+class PublicIdField(serializers.UUIDField):
+    """A public id exactly as the schema documents it: a UUID string with its dashes. DRF's
+    UUIDField also takes a number (so ``false`` became id 0) and other spellings."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not _UUID.fullmatch(data):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
+class BulkLookupSerializer(StrictInputSerializer):
+    """The merchants to look up, by public id."""
+
     merchants = serializers.ListField(
-        child=serializers.UUIDField(),
+        child=PublicIdField(),
         allow_empty=False,
+        min_length=1,  # allow_empty gives the message, min_length the minItems in the schema
         max_length=BULK_LOOKUP_LIMIT,
         help_text=f"Public ids of 1 to {BULK_LOOKUP_LIMIT} merchants.",
     )
@@ -171,6 +168,27 @@ class MerchantSummarySerializer(serializers.Serializer):
         return settings.SITE_URL + reverse(
             "api:merchant-credit", kwargs={"public_id": merchant.public_id}
         )
+
+
+class MerchantWithGradeSerializer(MerchantListSerializer):
+    """A row of the merchant directory with the merchant's current grade (annotated by
+    credit.selectors.with_current_grade)."""
+
+    grade = serializers.ChoiceField(
+        choices=Grade.values,
+        source="credit_grade",
+        read_only=True,
+        help_text="Current credit grade; NR when not rated.",
+    )
+    score = serializers.IntegerField(
+        source="credit_score", read_only=True, allow_null=True, help_text="0-1000; null when NR."
+    )
+    credit_url = serializers.HyperlinkedIdentityField(
+        view_name="api:merchant-credit", lookup_field="public_id"
+    )
+
+    class Meta(MerchantListSerializer.Meta):
+        fields = [*MerchantListSerializer.Meta.fields, "grade", "score", "credit_url"]
 
 
 class LookupResultSerializer(serializers.Serializer):

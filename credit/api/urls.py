@@ -5,6 +5,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    # The directory list lives here, not in merchants.api, because it filters by credit grade.
+    path("merchants/", views.MerchantListView.as_view(), name="merchant-list"),
     path(
         "merchants/<uuid:public_id>/credit/",
         views.MerchantCreditView.as_view(),

@@ -11,7 +11,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser
@@ -19,25 +19,22 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_params import reject_unknown_parameters
 from credit import cache, method, selectors
+from merchants.api.views import MerchantListView as DirectoryListView
 from merchants.models import Merchant
 
 from . import schema
+from .filters import MerchantGradeFilter
 from .pagination import HistoryPagination
 from .serializers import (
     BulkLookupSerializer,
     HistoryEntrySerializer,
     LookupQuerySerializer,
     MerchantSummarySerializer,
+    MerchantWithGradeSerializer,
     credit_data,
 )
-
-
-def reject_unknown_parameters(request, allowed: set[str]) -> None:
-    """A misspelt filter must not silently return unfiltered data: 400 naming it."""
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise exceptions.ValidationError({name: [_("Unknown parameter.")] for name in unknown})
 
 
 def merchant_id_or_404(public_id) -> int:
@@ -73,6 +70,18 @@ class LanguageMixin:
     def initial(self, request, *args, **kwargs):
         translation.activate(translation.get_language_from_request(request._request))
         super().initial(request, *args, **kwargs)
+
+
+@extend_schema_view(get=extend_schema(**schema.MERCHANT_LIST))
+class MerchantListView(DirectoryListView):
+    """The merchant directory (merchants.api) with each merchant's current grade, and a grade
+    filter: served here because grades are credit's, and merchants must not import credit."""
+
+    serializer_class = MerchantWithGradeSerializer
+    filterset_class = MerchantGradeFilter
+
+    def get_queryset(self):
+        return selectors.with_current_grade(super().get_queryset())
 
 
 class MerchantCreditView(LanguageMixin, APIView):
@@ -162,9 +171,6 @@ class BulkLookupView(LanguageMixin, APIView):
             raise exceptions.ValidationError(
                 {"merchants": [_("Send a JSON object with a merchants list.")]}
             )
-        unknown = sorted(set(request.data) - {"merchants"})
-        if unknown:
-            raise exceptions.ValidationError({name: [_("Unknown field.")] for name in unknown})
         body = BulkLookupSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         requested = [str(pk) for pk in dict.fromkeys(body.validated_data["merchants"])]

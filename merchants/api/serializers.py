@@ -23,8 +23,10 @@ class MerchantRefSerializer(serializers.ModelSerializer):
 
 class VerificationSerializer(serializers.Serializer):
     state = serializers.CharField(source="verification_state")
-    verified_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField(source="verification_expires_at")
+    verified_at = serializers.DateTimeField(allow_null=True, help_text="Null until verified.")
+    expires_at = serializers.DateTimeField(
+        source="verification_expires_at", allow_null=True, help_text="Null until verified."
+    )
 
 
 class ShopSerializer(serializers.ModelSerializer):

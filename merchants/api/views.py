@@ -4,11 +4,14 @@ REST_FRAMEWORK defaults in settings (one place), never from these views."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
+from core.pagination import StrictPageNumberPagination
+
 from ..models import Merchant, MerchantLink, Shop
+from . import schema
 from .filters import MerchantFilter, ShopFilter
-from .pagination import StrictPageNumberPagination
 from .serializers import MerchantDetailSerializer, MerchantListSerializer, ShopSerializer
 
 
@@ -25,6 +28,7 @@ class MerchantListView(generics.ListAPIView):
         return Merchant.objects.all()
 
 
+@extend_schema_view(get=extend_schema(**schema.MERCHANT_DETAIL))
 class MerchantDetailView(generics.RetrieveAPIView):
     serializer_class = MerchantDetailSerializer
     lookup_field = "public_id"
@@ -40,6 +44,7 @@ class MerchantDetailView(generics.RetrieveAPIView):
         )
 
 
+@extend_schema_view(get=extend_schema(**schema.SHOP_LIST))
 class ShopListView(generics.ListAPIView):
     """Shops with their merchant and platform; ``url`` finds the shops a link belongs to."""
 
@@ -51,6 +56,7 @@ class ShopListView(generics.ListAPIView):
         return Shop.objects.select_related("merchant", "platform").order_by("name", "pk")
 
 
+@extend_schema_view(get=extend_schema(**schema.SHOP_DETAIL))
 class ShopDetailView(generics.RetrieveAPIView):
     serializer_class = ShopSerializer
 

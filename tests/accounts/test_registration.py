@@ -159,3 +159,72 @@ def test_logout_is_a_post(client):
     client.force_login(UserFactory())
     assert client.post(reverse("logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "view"),
+    [
+        ("login", {}, "LoginView"),
+        ("logout", {}, "LogoutView"),
+        ("password_change", {}, "PasswordChangeView"),
+        ("password_change_done", {}, "PasswordChangeDoneView"),
+        ("password_reset", {}, "PasswordResetView"),
+        ("password_reset_done", {}, "PasswordResetDoneView"),
+        ("password_reset_confirm", {"uidb64": "x", "token": "y"}, "PasswordResetConfirmView"),
+        ("password_reset_complete", {}, "PasswordResetCompleteView"),
+    ],
+)
+def test_sign_in_and_passwords_are_djangos_own_views(name, kwargs, view):
+    from django.contrib.auth import views as auth_views
+    from django.urls import resolve
+
+    match = resolve(reverse(name, kwargs=kwargs))
+
+    assert match.func.view_class is getattr(auth_views, view)
+
+
+def test_password_reset_from_the_link_to_signing_in_with_our_pages(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    UserFactory(email="forgetful@example.test")
+
+    page = client.get(reverse("password_reset"))
+    assert "registration/password_reset_form.html" in [t.name for t in page.templates]
+    assert "base.html" in [t.name for t in page.templates]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("password_reset"), {"email": "forgetful@example.test"})
+    assert done.url == reverse("password_reset_done")
+    assert "If an account uses this address" in client.get(done.url).content.decode()
+
+    link = _link_in(mailoutbox[0])
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    # Django swaps the token for a session marker and redirects to the form.
+    form_page = client.get(path, follow=True)
+    assert "registration/password_reset_confirm.html" in [t.name for t in form_page.templates]
+    assert form_page.context["validlink"]
+    set_url = form_page.redirect_chain[-1][0]
+    complete = client.post(
+        set_url,
+        {"new_password1": "a-brand-new-passphrase", "new_password2": "a-brand-new-passphrase"},
+        follow=True,
+    )
+    assert "registration/password_reset_complete.html" in [t.name for t in complete.templates]
+
+    signed_in = client.post(
+        reverse("login"),
+        {"username": "forgetful@example.test", "password": "a-brand-new-passphrase"},
+    )
+    assert signed_in.status_code == 302
+    # The link works once.
+    again = client.get(path, follow=True)
+    assert not again.context["validlink"]
+    assert "not valid any more" in again.content.decode()
+
+
+def test_the_sign_in_page_is_ours_and_in_chinese_too(client):
+    response = client.get("/zh-hans" + reverse("login"))
+
+    assert "registration/login.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert 'for="id_username"' in html and 'for="id_password"' in html

@@ -1,9 +1,10 @@
 """A real Chromium: the merchant's representative makes an offer, the consumer accepts it,
-confirms the payment and sees the case resolved."""
+confirms the payment and sees the case resolved; times are shown in the browser's zone."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -65,3 +66,31 @@ def test_offer_accepted_paid_and_resolved(live_server, page: Page, superuser):
     case = Case.objects.get(pk=w.case.pk)
     assert case.state == CaseState.RESOLVED
     assert case.outcome == "resolved_by_merchant"
+
+
+@pytest.mark.browser_context_args(timezone_id="Asia/Shanghai")
+def test_times_are_shown_in_the_browsers_zone(live_server, page: Page, superuser):
+    w = build(CaseState.AWAITING_MERCHANT, superuser)
+    # 20:30 UTC on 31 December is 04:30 on 1 January in Shanghai.
+    Case.objects.filter(pk=w.case.pk).update(deadline_at=datetime(2026, 12, 31, 20, 30, tzinfo=UTC))
+    case_url = f"{live_server.url}/cases/{w.case.complaint.reference}/"
+    deadline = page.locator(".case-status time[data-local-time]")
+
+    # Any page tells the server the browser's zone (here the sign-in page) ...
+    _sign_in(page, live_server.url, w.consumer.email)
+    assert _zone_cookie(page) == "Asia/Shanghai"
+    # ... so the server renders the case page in it (the title keeps the server's text) ...
+    page.goto(case_url)
+    expect(deadline).to_have_attribute("title", re.compile(r"Jan\. 1, 2027, 4:30 a\.m\. CST"))
+    expect(deadline).to_contain_text("Jan 1, 2027")
+
+    # ... and without the cookie yet, the server writes UTC and the browser rewrites it.
+    page.context.clear_cookies(name="redress_tz")
+    page.reload()
+    expect(deadline).to_have_attribute("title", re.compile(r"Dec\. 31, 2026, 8:30 p\.m\. UTC"))
+    expect(deadline).to_contain_text("Jan 1, 2027")
+    assert _zone_cookie(page) == "Asia/Shanghai"
+
+
+def _zone_cookie(page: Page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "redress_tz"), None)

@@ -28,6 +28,28 @@ def test_home_page_is_keyboard_usable(live_server, page: Page):
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Skip to content")
 
+    # The skip link takes keyboard focus past the header to the page's content.
+    page.keyboard.press("Enter")
+    expect(page.locator(":focus")).to_have_attribute("id", "main")
+
+
+def test_the_language_is_switched_with_the_keyboard_alone(live_server, page: Page):
+    page.goto(live_server.url + "/")
+    select = page.get_by_label("Language")
+    for _ in range(30):  # Tab through the header until the language menu has the focus
+        page.keyboard.press("Tab")
+        if select.evaluate("element => element === document.activeElement"):
+            break
+    expect(select).to_be_focused()
+
+    page.keyboard.press("ArrowDown")  # English -> 简体中文
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Switch")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(live_server.url + "/zh-hans/")
+    expect(page.get_by_role("heading", name="查询商家")).to_be_visible()
+
 
 def test_pages_raise_no_content_security_policy_violations(live_server, page: Page, mediator):
     violations: list[str] = []

@@ -37,7 +37,7 @@ def test_a_pasted_shop_link_leads_to_the_merchant(live_server, page: Page):
 
     expect(page).to_have_url(live_server.url + merchant.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("杭州悦购代购服务有限公司")
-    expect(page.locator("#credit")).to_contain_text("not rated yet")
+    expect(page.locator("#credit")).to_contain_text("Not rated")
     expect(page.get_by_role("link", name="Harbourline Marketplace Ltd.")).to_be_visible()
 
 

@@ -108,6 +108,22 @@ def test_representative_of_the_named_merchant_sees_it_without_the_consumers_cont
     assert consumer.full_name not in html
     assert "Hidden until a mediator accepts the case" in html
     assert download.status_code == 200
+    # Not yet forwarded for an answer: no link to a case page it could not open yet.
+    assert "A mediator is screening this complaint" in html
+    assert f"/cases/{complaint.reference}/" not in html
+
+
+def test_once_accepted_the_representative_is_led_to_the_case_page(
+    client, complaint, merchant, representative_of
+):
+    Case.objects.create(complaint=complaint, accepted_at=timezone.now())
+    client.force_login(representative_of(merchant))
+
+    html = client.get(
+        reverse("complaints:merchant_detail", kwargs={"public_id": complaint.public_id})
+    ).content.decode()
+
+    assert f'href="/cases/{complaint.reference}/"' in html
 
 
 def test_consumer_contact_is_shown_once_the_case_is_accepted(

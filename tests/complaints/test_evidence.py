@@ -330,3 +330,63 @@ def test_download_is_an_attachment_that_browsers_do_not_sniff(client, consumer):
     assert 'filename="parcel.png"' in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    "size", [50_000, 3_000_000], ids=["kept in memory", "streamed to a temporary file"]
+)
+def test_the_hash_is_computed_while_the_upload_streams_in(client, consumer, monkeypatch, size):
+    from core import uploads
+
+    def read_again(uploaded):
+        raise AssertionError("the file was read a second time to hash it")
+
+    # Django's upload handlers (FILE_UPLOAD_HANDLERS) hash each chunk as it arrives, in memory
+    # and when a large file goes to a temporary file alike; nothing reads the file again.
+    monkeypatch.setattr(uploads, "_sha256_of", read_again)
+    complaint = ComplaintFactory(consumer=consumer)
+    data = ("卖家说七天内发货\n" * (size // 24 + 1)).encode()[:size]
+    client.force_login(consumer)
+
+    response = client.post(
+        _evidence_url(complaint),
+        {"files": [SimpleUploadedFile("chat.txt", data)], "action": "add"},
+    )
+
+    assert response.status_code == 302
+    item = complaint.evidence.get()
+    assert item.sha256 == hashlib.sha256(data).hexdigest()
+    assert item.file.open("rb").read() == data
+
+
+def test_the_browsers_claimed_type_is_ignored(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer)
+    client.force_login(consumer)
+
+    response = client.post(
+        _evidence_url(complaint),
+        {
+            "files": [SimpleUploadedFile("photo.png", HTML, content_type="image/png")],
+            "action": "add",
+        },
+    )
+
+    assert "photo.png was refused: this type of file is not accepted" in response.content.decode()
+    assert not complaint.evidence.exists()
+
+
+def test_adding_nothing_to_a_submitted_complaint_says_so_and_adds_nothing(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, submitted=True)
+    client.force_login(consumer)
+
+    response = client.post(
+        reverse("complaints:evidence_add", kwargs={"public_id": complaint.public_id}),
+        {"statement": "   "},
+    )
+
+    assert response.status_code == 200
+    assert "Choose at least one file or write a statement: nothing was added." in (
+        response.content.decode()
+    )
+    assert "Your evidence was added" not in response.content.decode()
+    assert not complaint.evidence.exists()

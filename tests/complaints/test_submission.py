@@ -166,3 +166,31 @@ def test_references_are_unique_per_complaint(consumer, open_case):
     }
 
     assert len(references) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_tabs_submitting_at_the_same_moment_make_one_complaint(
+    consumer, draft, mailoutbox, open_case
+):
+    from django.db import OperationalError, connection
+
+    from tests.conftest import at_once
+
+    results = at_once(
+        *[
+            lambda: services.complaint_submit(complaint=draft, consumer=consumer, consent=True)
+            for _ in range(2)
+        ]
+    )
+
+    submitted = [r for r in results if isinstance(r, Complaint)]
+    if connection.vendor == "postgresql":
+        # The second waits on the row lock, then finds the complaint submitted.
+        assert len(submitted) == 2, results
+    else:
+        # SQLite may refuse the colliding writer ("database is locked") instead of waiting.
+        assert all(isinstance(r, Complaint | OperationalError) for r in results), results
+    assert {c.reference for c in submitted} == {Complaint.objects.get(pk=draft.pk).reference}
+    assert Complaint.objects.get(pk=draft.pk).status == Complaint.Status.SUBMITTED
+    assert len(mailoutbox) == 1
+    assert open_case.call_count == 1

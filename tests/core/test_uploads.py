@@ -65,6 +65,16 @@ def test_plain_text_and_email_are_accepted_in_utf8_and_gb18030():
     assert _check("mail.eml", email).content_type == "message/rfc822"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+@pytest.mark.parametrize("shift", range(4))
+def test_long_chinese_chat_exports_are_text_wherever_the_sniffed_head_ends(encoding, shift):
+    # Only the first 8 KB are sniffed; shifting the text moves the cut through every byte of a
+    # multi-byte character.
+    text = "x" * shift + "卖家说七天内发货。我已付款。\n" * 2000
+
+    assert _check("wechat.txt", text.encode(encoding)).content_type == "text/plain"
+
+
 def test_documents_allow_only_images_and_pdf():
     with pytest.raises(UploadRejected):
         _check("licence.txt", b"just text", types=DOCUMENT_TYPES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from credit import services
+from credit.method import METHOD_VERSION
 from credit.models import CreditSnapshot
 from tests.factories import CaseFactory, SettlementFactory
 
@@ -13,7 +14,9 @@ DAY = dt.timedelta(days=1)
 RESPONSE_DAYS = 10
 
 
-def decided_case(merchant, outcome, *, age_days=0, answered=True, now=NOW, **complaint):
+def decided_case(
+    merchant, outcome, *, age_days=0, answered=True, closed_after_days=20, now=NOW, **complaint
+):
     """A closed case accepted ``age_days`` before ``now``; answered on time unless told not."""
     accepted = now - age_days * DAY
     state = {
@@ -32,7 +35,7 @@ def decided_case(merchant, outcome, *, age_days=0, answered=True, now=NOW, **com
         accepted_at=accepted,
         merchant_response_due_at=accepted + RESPONSE_DAYS * DAY,
         merchant_responded_at=accepted + 2 * DAY if answered else None,
-        closed_at=accepted + 20 * DAY,
+        closed_at=accepted + closed_after_days * DAY,
         **{f"complaint__{k}": v for k, v in complaint.items()},
     )
 
@@ -59,6 +62,21 @@ def settled_case(merchant, *, age_days, due_after_days, paid_after_days=None, no
         paid_confirmed_at=None if paid_after_days is None else accepted + paid_after_days * DAY,
     )
     return case
+
+
+def snapshot(merchant, *, at=NOW, score, grade, current=False) -> CreditSnapshot:
+    """A snapshot written directly (no cases behind it), for tests of what reads them."""
+    return CreditSnapshot.objects.create(
+        merchant=merchant,
+        score=score,
+        grade=grade,
+        factors={},
+        case_count=3,
+        effective_sample=3.0,
+        method_version=METHOD_VERSION,
+        computed_at=at,
+        is_current=current,
+    )
 
 
 def rate(merchant, *, now=NOW) -> CreditSnapshot:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.utils.http import http_date
 
 from credit import cache, services
@@ -178,3 +183,24 @@ def test_each_language_has_its_own_kept_answer(platform_api_client, merchant):
     assert english["factors"][0]["name"] == "Responsiveness"
     assert english["factors"][0]["name"] != chinese["factors"][0]["name"]
     assert platform_api_client.get(_url(merchant)).json() == english
+
+
+def test_the_credit_cache_lives_in_redis_and_a_recomputation_deletes_it(
+    platform_api_client, merchant, django_capture_on_commit_callbacks
+):
+    if not settings.REDIS_URL:
+        assert not os.environ.get("CI"), "CI must run with REDIS_URL (the real Redis cache)"
+        pytest.skip("REDIS_URL is not set: the cache is in this process's memory")
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    key = django_cache.make_key(cache._key(merchant.pk))
+    first = platform_api_client.get(_url(merchant))
+    assert server.exists(key), "the answer was not cached in Redis"
+
+    decided_case(merchant, "referred_unresolved", now=NOW + DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.credit_recompute(merchant_ids=[merchant.pk], now=NOW + DAY)
+
+    assert not server.exists(key), "the recomputation left the old entry in Redis"
+    second = platform_api_client.get(_url(merchant))
+    assert server.exists(key)
+    assert (first.json()["sample"]["cases"], second.json()["sample"]["cases"]) == (1, 2)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
 
-from credit import services
-from merchants.models import Shop
+from accounts.models import User
+from credit import demo, services
+from merchants.models import Merchant, Shop
 from merchants.normalize import normalize_shop_url
+from odr.models import Case
 from tests.factories import MerchantFactory, SettlementFactory, UserFactory
 
 from .helpers import NOW, decided_case
@@ -63,3 +67,65 @@ def test_no_response_contains_a_consumers_name_or_email(settings, platform_api_c
             assert name not in text
             assert email not in text
             assert email.split("@")[0] not in text
+
+
+def _schema_paths(client) -> set[str]:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    return set(schema["paths"])
+
+
+def test_no_endpoint_answers_with_a_seeded_consumers_name_or_email(client):
+    call_command("seed_demo", "--force", verbosity=0)
+    consumers = list(User.objects.filter(role=User.Role.CONSUMER).values_list("full_name", "email"))
+    assert len(consumers) >= 4
+    assert Case.objects.filter(
+        outcome__in=["resolved_by_merchant", "merchant_unresponsive"]
+    ).exists()
+    api = APIClient()
+    api.credentials(HTTP_X_API_KEY=demo.DEMO_API_KEY)
+    merchants = list(Merchant.objects.all())
+    shops = list(Shop.objects.all())
+    requests: dict[str, list] = {
+        "/api/v1/health/": [("get", "/api/v1/health/", {})],
+        "/api/v1/merchants/": [("get", "/api/v1/merchants/", {})]
+        + [("get", "/api/v1/merchants/", {"grade": g}) for g in ("A+", "A", "B", "C", "D", "F")]
+        + [("get", "/api/v1/merchants/", {"q": m.legal_name}) for m in merchants],
+        "/api/v1/merchants/{public_id}/": [
+            ("get", f"/api/v1/merchants/{m.public_id}/", {}) for m in merchants
+        ],
+        "/api/v1/merchants/{public_id}/credit/": [
+            ("get", f"/api/v1/merchants/{m.public_id}/credit/", {}) for m in merchants
+        ],
+        "/api/v1/merchants/{public_id}/credit/history/": [
+            ("get", f"/api/v1/merchants/{m.public_id}/credit/history/", {}) for m in merchants
+        ],
+        "/api/v1/lookup/": [("get", "/api/v1/lookup/", {"shop_url": s.url}) for s in shops]
+        + [
+            (
+                "get",
+                "/api/v1/lookup/",
+                {"country": str(m.country), "registration_number": m.registration_number},
+            )
+            for m in merchants
+        ],
+        "/api/v1/lookup/bulk/": [
+            ("post", "/api/v1/lookup/bulk/", {"merchants": [str(m.public_id) for m in merchants]})
+        ],
+        "/api/v1/shops/": [("get", "/api/v1/shops/", {})],
+        "/api/v1/shops/{id}/": [("get", f"/api/v1/shops/{s.pk}/", {}) for s in shops],
+    }
+    # Every documented endpoint is requested: a new one must be added here.
+    assert set(requests) == _schema_paths(client)
+
+    for method, url, params in (r for group in requests.values() for r in group):
+        for language in ("en", "zh-hans"):
+            if method == "post":
+                response = api.post(url, params, format="json", HTTP_ACCEPT_LANGUAGE=language)
+            else:
+                response = api.get(url, params, HTTP_ACCEPT_LANGUAGE=language)
+            assert response.status_code == 200, (url, params, response.content[:300])
+            text = response.content.decode()
+            for name, email in consumers:
+                assert name not in text, (url, name)
+                assert email not in text, (url, email)
+                assert email.split("@")[0] not in text, (url, email)

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.queue import enqueue_on_commit
-from credit import cache, services, tasks
+from credit import cache, method, services, tasks
 from credit.models import CreditSnapshot
 from tests.factories import MerchantFactory
 
@@ -119,6 +119,18 @@ def test_an_unchanged_result_keeps_the_current_snapshot():
 
     assert result.snapshots_written == 0
     assert CreditSnapshot.objects.filter(merchant=merchant).count() == 1
+
+
+def test_a_new_method_version_adds_a_snapshot_that_says_so(monkeypatch):
+    merchant = MerchantFactory()
+    services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)
+    monkeypatch.setattr(method, "METHOD_VERSION", "2")
+
+    result = services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)
+
+    assert result.snapshots_written == 1
+    history = CreditSnapshot.objects.filter(merchant=merchant).order_by("pk")
+    assert [(s.method_version, s.is_current) for s in history] == [("1", False), ("2", True)]
 
 
 def test_a_changed_result_adds_a_snapshot_and_keeps_the_history():

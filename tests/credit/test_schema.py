@@ -8,28 +8,56 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
+    "/api/v1/merchants/": "get",
+    "/api/v1/merchants/{public_id}/": "get",
     "/api/v1/merchants/{public_id}/credit/": "get",
     "/api/v1/merchants/{public_id}/credit/history/": "get",
     "/api/v1/lookup/": "get",
     "/api/v1/lookup/bulk/": "post",
+    "/api/v1/shops/": "get",
+    "/api/v1/shops/{id}/": "get",
 }
 
 
-def test_schema_documents_each_endpoint_with_examples_and_errors(client):
+@pytest.fixture
+def schema(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
-
     assert response.status_code == 200
-    schema = response.json()
+    return response.json()
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_schema_lists_every_platform_endpoint(schema):
+    documented = {(p, m) for p, m, _ in _operations(schema) if p != "/api/v1/health/"}
+
+    assert documented == set(ENDPOINTS.items())
+
+
+def test_every_endpoint_is_documented_with_examples(schema):
+    for path, method, operation in _operations(schema):
+        assert operation.get("summary") or operation.get("description"), path
+        body = operation["responses"]["200"]["content"]["application/json"]
+        assert body["examples"], f"{method} {path}: no example of its answer"
+        for example in body["examples"].values():
+            assert example["value"], f"{method} {path}: an empty example"
+
+
+def test_every_keyed_endpoint_documents_its_errors_with_examples(schema):
     for path, method in ENDPOINTS.items():
         operation = schema["paths"][path][method]
-        assert operation["summary"]
         assert {"ApiKeyHeader": []} in operation["security"]
         assert {"ApiKeyAuthorization": []} in operation["security"]
-        for status in ("400", "401", "403", "429"):
+        statuses = ("400", "401", "403", "429") + (("404",) if "{" in path else ())
+        for status in statuses:
             error = operation["responses"][status]["content"]["application/json"]
-            assert error["schema"]["$ref"] == "#/components/schemas/Error"
-            assert error["examples"]
-        assert operation["responses"]["200"]["content"]["application/json"]["examples"]
+            assert error["schema"]["$ref"] == "#/components/schemas/Error", (path, status)
+            example = next(iter(error["examples"].values()))
+            assert example["value"]["error"]["status"] == int(status), (path, status)
     schemes = schema["components"]["securitySchemes"]
     assert schemes["ApiKeyHeader"] == {
         "type": "apiKey",
@@ -38,6 +66,13 @@ def test_schema_documents_each_endpoint_with_examples_and_errors(client):
         "description": schemes["ApiKeyHeader"]["description"],
     }
     assert schemes["ApiKeyAuthorization"]["name"] == "Authorization"
+
+
+def test_the_merchant_list_documents_its_filters(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/merchants/"]["get"]["parameters"]}
+
+    assert {"q", "country", "role", "grade", "verification_state", "page"} <= set(parameters)
+    assert set(parameters["grade"]["schema"]["enum"]) == {"A+", "A", "B", "C", "D", "F", "NR"}
 
 
 def test_schema_is_valid_openapi_without_warnings(tmp_path):

@@ -8,6 +8,7 @@ import socket
 import threading
 
 import pytest
+from celery.exceptions import Retry
 
 from credit import services, tasks, webhooks
 from credit.models import WebhookDelivery, WebhookEndpoint
@@ -244,3 +245,30 @@ def test_only_http_addresses_are_posted_to():
     )
 
     assert (outcome.ok, outcome.transient) == (False, False)
+
+
+def test_a_failed_attempt_is_retried_after_the_backoff(settings, receiver, endpoint, monkeypatch):
+    settings.CREDIT_WEBHOOK_BACKOFF = 30
+    receiver.statuses = [503]
+    _grade_merchant_without_delivery(settings)
+    delivery = WebhookDelivery.objects.get()
+    countdowns = []
+
+    def retry(*, countdown):
+        countdowns.append(countdown)
+        return Retry()
+
+    monkeypatch.setattr(tasks.deliver_webhook, "retry", retry)
+    tasks.deliver_webhook.apply(args=[delivery.pk])
+
+    assert countdowns == [30]
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_status_code, delivery.delivered_at) == (1, 503, None)
+
+
+def _grade_merchant_without_delivery(settings):
+    settings.CREDIT_MIN_SAMPLE = 1
+    merchant = MerchantFactory()
+    decided_case(merchant, "resolved_by_merchant")
+    services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)  # no commit: nothing sent
+    return merchant

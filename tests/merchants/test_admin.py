@@ -474,3 +474,71 @@ def test_roles_and_the_links_they_allow_are_saved_together(staff_client, merchan
     assert response.status_code == 302
     assert MerchantLink.objects.get().target == supplier
     assert merchant.versions.first().changes == {"roles": [["supplier"], ["agent_non_spot"]]}
+
+
+def test_the_same_link_twice_in_one_submission_is_a_field_error(staff_client, merchant):
+    carrier = MerchantFactory(roles=["carrier"])
+    url = reverse("admin:merchants_merchant_change", args=[merchant.pk])
+    data = _form(staff_client, url)
+    row = {"kind": "seller_carrier", "target": str(carrier.pk), "started_on": ""}
+    data.update(
+        {"links_out-TOTAL_FORMS": "2"}
+        | {f"links_out-{n}-{field}": value for n in (0, 1) for field, value in row.items()}
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "listed twice" in response.content.decode()
+    assert not MerchantLink.objects.exists()
+    assert merchant.versions.count() == 1  # nothing half-saved
+
+
+def test_a_platform_cannot_host_its_own_shop_in_the_admin(staff_client):
+    platform = MerchantFactory(roles=["platform"])
+    url = reverse("admin:merchants_merchant_change", args=[platform.pk])
+    data = _form(staff_client, url)
+    data.update(
+        {
+            "shops-TOTAL_FORMS": "1",
+            "shops-0-name": "Own storefront",
+            "shops-0-url": "https://own.example/",
+            "shops-0-platform": str(platform.pk),
+        }
+    )
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "needs no platform" in response.content.decode()
+    assert 'value="https://own.example/"' in response.content.decode()
+    assert not Shop.objects.exists()
+
+
+def test_the_same_representative_twice_is_a_field_error(staff_client, merchant, mediator):
+    rep = UserFactory(role="merchant_rep")
+    services.representative_link(merchant_id=merchant.pk, user=rep, actor=mediator)
+    url = reverse("admin:merchants_merchant_change", args=[merchant.pk])
+    data = _form(staff_client, url)
+    data.update({"representatives-TOTAL_FORMS": "2", "representatives-1-user": str(rep.pk)})
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "duplicate" in response.content.decode().lower()
+    assert MerchantRepresentative.objects.count() == 1
+
+
+def test_likely_duplicates_are_flagged_in_the_list(staff_client):
+    first, second, alone = MerchantFactory(), MerchantFactory(), MerchantFactory()
+    ShopFactory(merchant=first, url="https://twin.example/shop")
+    ShopFactory(merchant=second, url="HTTPS://WWW.twin.example/shop/?utm_source=x")
+    ShopFactory(merchant=alone, url="https://alone.example/")
+
+    rows = staff_client.get(CHANGELIST).context["cl"].result_list
+
+    assert {m.pk: m.likely_duplicate for m in rows} == {
+        first.pk: True,
+        second.pk: True,
+        alone.pk: False,
+    }

@@ -10,7 +10,7 @@ from tests.factories import MerchantFactory, ShopFactory
 
 pytestmark = pytest.mark.django_db
 
-MERCHANTS = reverse("api:merchants:merchant-list")
+MERCHANTS = reverse("api:merchant-list")
 SHOPS = reverse("api:merchants:shop-list")
 
 
@@ -104,6 +104,31 @@ def test_bad_parameters_are_a_400_naming_the_field(api_client, directory, params
 
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "unknown"),
+    [
+        (MERCHANTS, {"colour": "red"}, ["colour"]),
+        (MERCHANTS, {"country": "CN", "contry": "CN"}, ["contry"]),
+        (SHOPS, {"merchnt": "x", "page": "1"}, ["merchnt"]),
+        (reverse("api:merchants:shop-detail", args=[1]), {"page": "1"}, ["page"]),
+    ],
+)
+def test_an_unknown_parameter_is_a_400_naming_it(api_client, directory, url, params, unknown):
+    response = api_client.get(url, params)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {name: ["Unknown parameter."] for name in unknown}
+
+
+def test_an_unknown_parameter_on_a_merchant_is_a_400(api_client, directory):
+    url = reverse("api:merchants:merchant-detail", args=[directory["yuegou"].public_id])
+
+    response = api_client.get(url, {"fields": "all"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"fields": ["Unknown parameter."]}
 
 
 def test_shop_filters_name_bad_values_too(api_client, directory):
@@ -209,3 +234,18 @@ def test_the_schema_documents_the_merchant_endpoints(api_client, db):
     schema = response.content.decode()
     assert "/api/v1/merchants/" in schema and "/api/v1/shops/{id}/" in schema
     assert "registration_number" in schema
+
+
+def test_the_shop_list_is_paginated_strictly_too(api_client, directory):
+    for n in range(25):
+        ShopFactory(
+            merchant=directory["yuegou"], name=f"Shop {n:02d}", url=f"https://s{n}.example/"
+        )
+
+    first = api_client.get(SHOPS).json()
+    second = api_client.get(SHOPS, {"page": 2}).json()
+
+    assert first["count"] == 26 and len(first["results"]) == 25
+    assert first["next"].endswith("?page=2") and first["previous"] is None
+    assert len(second["results"]) == 1
+    assert "page" in api_client.get(SHOPS, {"page": "x"}).json()["error"]["fields"]

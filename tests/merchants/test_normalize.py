@@ -9,6 +9,7 @@ from merchants.normalize import (
     InvalidRegistrationNumber,
     InvalidURL,
     fold_for_search,
+    link_in_text,
     normalize_registration_number,
     normalize_shop_url,
 )
@@ -171,3 +172,30 @@ def test_names_fold_for_search_in_any_script():
     assert fold_for_search("  Straße   GmbH ") == "strasse gmbh"
     assert fold_for_search("ＡＢＣ　商店") == "abc 商店"
     assert fold_for_search("杭州悦购") == "杭州悦购"
+
+
+@pytest.mark.parametrize(
+    ("message", "link"),
+    [
+        # shopping apps' share messages, pasted whole
+        (
+            "【星河集市】悦购海外精品店 https://shop57321.xinghe-bazaar.example/?spm=a1z10 "
+            "点击链接直接打开",
+            "https://shop57321.xinghe-bazaar.example/?spm=a1z10",
+        ),
+        (
+            "【京东】https://item.jd.com/100012043978.html「Example 电水壶」点击链接直接打开",
+            "https://item.jd.com/100012043978.html",
+        ),
+        (
+            "Check out this item on Amazon: https://www.amazon.com/dp/B08N5WRWNW/ref=x.",
+            "https://www.amazon.com/dp/B08N5WRWNW/ref=x",
+        ),
+        ("看看这个（https://shop.example.com/a?id=1），不错", "https://shop.example.com/a?id=1"),
+        ("ｈｔｔｐｓ：／／ｓｈｏｐ．ｅｘａｍｐｌｅ．ｃｏｍ／ａ 很好", "https://shop.example.com/a"),
+        ("Nordlicht Naturkosmetik GmbH", None),
+        ("", None),
+    ],
+)
+def test_the_link_in_a_share_message_is_found(message, link):
+    assert link_in_text(message) == link

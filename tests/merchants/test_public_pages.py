@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -74,6 +75,28 @@ def test_a_pasted_link_goes_straight_to_the_merchant_page(client, yuegou):
 
     assert response.status_code == 302
     assert response.url == yuegou.get_absolute_url()
+
+
+def test_a_pasted_share_message_goes_to_the_merchant_of_its_link(client, yuegou):
+    ShopFactory(merchant=yuegou, url="https://shop57321.xinghe.example/")
+    message = (
+        "【星河集市】悦购海外精品店 https://shop57321.xinghe.example/?spm=a1z10 点击链接直接打开"
+    )
+
+    response = client.get(SEARCH, {"q": message})
+
+    assert response.status_code == 302
+    assert response.url == yuegou.get_absolute_url()
+
+
+def test_a_message_with_an_unknown_link_says_so_and_keeps_what_was_typed(client, yuegou):
+    response = client.get(SEARCH, {"q": "悦购 https://unknown.example/x"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _names(response) == []
+    assert "No merchant in the directory has this shop yet" in html
+    assert 'value="悦购 https://unknown.example/x"' in html
 
 
 def test_a_link_two_merchants_claim_lists_both(client, yuegou, nordlicht):
@@ -187,11 +210,11 @@ def test_the_merchant_page_shows_identity_shops_links_and_history(
     assert "Version 1" in html
 
 
-def test_the_merchant_page_keeps_a_place_for_the_credit_grade(client, yuegou):
+def test_the_merchant_page_has_the_credit_section(client, yuegou):
     html = client.get(yuegou.get_absolute_url()).content.decode()
 
     assert '<section id="credit"' in html
-    assert "not rated yet" in html
+    assert "Not rated" in html  # tests/credit/test_merchant_page.py covers the rest
 
 
 def test_a_verified_merchant_shows_the_badge_and_the_date(client, yuegou, mediator):
@@ -279,7 +302,9 @@ def test_the_search_form_has_labels_and_no_inline_script(client, yuegou):
 
     for field in ("id_q", "id_country", "id_role", "id_verification_state"):
         assert f'for="{field}"' in html
-    assert "<script" not in html and "onclick" not in html
+    # Scripts come only from static files (the CSP allows no inline script).
+    assert all("src=" in tag for tag in re.findall(r"<script[^>]*>", html))
+    assert "onclick" not in html
 
 
 def test_a_platform_with_many_sellers_pages_its_links(client, django_assert_max_num_queries):
@@ -297,3 +322,25 @@ def test_a_platform_with_many_sellers_pages_its_links(client, django_assert_max_
     assert [link.source.legal_name for link in second.context["links"].object_list] == [
         f"Seller {n}" for n in range(20, 25)
     ]
+
+
+def test_the_merchant_page_pages_its_history_and_shops_separately(client):
+    merchant = MerchantFactory()
+    for n in range(11):  # versions 2..12: 12 versions, 10 a page
+        services.merchant_update(
+            merchant_id=merchant.pk, actor=None, data={"contact_phone": f"+49 40 0000 {n:04d}"}
+        )
+    for n in range(21):
+        ShopFactory(merchant=merchant, name=f"Shop {n:02d}", url=f"https://s{n}.example/")
+
+    first = client.get(merchant.get_absolute_url())
+    history_2 = client.get(merchant.get_absolute_url(), {"page": 2, "shops_page": 2})
+
+    assert [row["version"].number for row in first.context["history"]] == list(range(12, 2, -1))
+    assert len(first.context["shops"].object_list) == 20
+    html = first.content.decode()
+    assert "?page=2#history" in html and "?shops_page=2#shops" in html
+    # Each list keeps the other's page in its links.
+    assert [row["version"].number for row in history_2.context["history"]] == [2, 1]
+    assert [s.name for s in history_2.context["shops"].object_list] == ["Shop 20"]
+    assert "page=2&amp;shops_page=1#shops" in history_2.content.decode()

@@ -238,3 +238,35 @@ def test_representatives_never_change_verified_fields_directly(
         client.get(reverse("admin:merchants_merchant_change", args=[merchant.pk])).status_code
         == 302
     )
+
+
+def test_the_lists_of_a_representative_are_paginated(client):
+    rep = UserFactory(role="merchant_rep")
+    merchants = [MerchantFactory(legal_name=f"Merchant {n:02d}") for n in range(21)]
+    for merchant in merchants:
+        MerchantRepresentativeFactory(user=rep, merchant=merchant)
+    for n in range(21):
+        VerificationDocument.objects.create(
+            merchant=merchants[0],
+            kind="other",
+            file=f"verification/{n}",
+            label=f"scan-{n:02d}.pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256=f"{n:064d}",
+            uploaded_by=rep,
+        )
+    client.force_login(rep)
+
+    mine = client.get(reverse("merchants:mine"))
+    mine_2 = client.get(reverse("merchants:mine"), {"page": 2})
+    documents_url = reverse("merchants:documents", args=[merchants[0].public_id])
+    documents = client.get(documents_url)
+    documents_2 = client.get(documents_url, {"page": 2})
+
+    assert len(mine.context["merchants"]) == 20
+    assert [m.legal_name for m in mine_2.context["merchants"]] == ["Merchant 20"]
+    assert "?page=2" in mine.content.decode()
+    assert len(documents.context["documents"]) == 20
+    assert len(documents_2.context["documents"]) == 1
+    assert "?page=2" in documents.content.decode()

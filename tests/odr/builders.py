@@ -31,10 +31,12 @@ class World:
         return self.case
 
 
-def new_world(mediator, *, language: str = "en") -> World:
-    consumer = UserFactory(role="consumer")
+def new_world(mediator, *, language: str = "en", consumer=None, representation=None) -> World:
+    """A submitted complaint's case; ``consumer`` and ``representation`` (a merchant
+    representative row) give several cases one consumer or one merchant."""
+    consumer = consumer or UserFactory(role="consumer")
     complaint = SubmittedComplaintFactory(consumer=consumer, language=language)
-    representation = MerchantRepresentativeFactory()
+    representation = representation or MerchantRepresentativeFactory()
     RespondentFactory(complaint=complaint, merchant=representation.merchant)
     case = services.case_open(complaint_id=complaint.pk)
     return World(
@@ -92,3 +94,34 @@ def build(state: str, mediator, **kwargs) -> World:
         w.reload()
         return w
     raise ValueError(state)
+
+
+def closed_history(mediator, *, consumer, representation) -> list[World]:
+    """What a consumer leaves behind in closed cases, with personal data everywhere they can
+    be: a resolved case (a message with an attachment, an internal note, an accepted offer, a
+    paid settlement, a rated case, a file and a statement), and a withdrawn one with a reason.
+    """
+    from ..factories import EvidenceFileFactory, StatementFactory, png_upload
+
+    resolved = build(
+        CaseState.NEGOTIATION, mediator, consumer=consumer, representation=representation
+    )
+    c = resolved.case.pk
+    services.message_post(
+        case_id=c,
+        user=consumer,
+        body="I am Alice Example, 1 Example Road.",
+        attachment=png_upload("alice-receipt.png"),
+    )
+    services.message_post(case_id=c, user=mediator, body="Alice phoned us.", internal=True)
+    services.offer_accept(offer_id=resolved.offer.pk, user=consumer)
+    services.settlement_confirm_paid(case_id=c, consumer=consumer)
+    services.case_rate(case_id=c, consumer=consumer, score=4, comment="Thanks from Alice")
+    EvidenceFileFactory(complaint=resolved.case.complaint, upload=png_upload("alice-id.png"))
+    StatementFactory(complaint=resolved.case.complaint, text="Statement by Alice Example")
+    resolved.reload()
+
+    withdrawn = new_world(mediator, consumer=consumer, representation=representation)
+    services.case_withdraw(case_id=withdrawn.case.pk, consumer=consumer, reason="Alice moved")
+    withdrawn.reload()
+    return [resolved, withdrawn]

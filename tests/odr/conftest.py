@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from ..factories import MerchantFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to a /zh-hans/ page leaves Chinese active in the test thread (LocaleMiddleware
+    activates, nothing deactivates), and reverse() then gives /zh-hans/ URLs: every test here
+    starts and ends in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -364,3 +364,22 @@ def test_bulk_assign_asks_for_the_mediator_then_assigns(desk, mediator, second_m
     assert {c.mediator for c in Case.objects.filter(pk__in=[c.pk for c in cases])} == {
         second_mediator
     }
+
+
+def test_bulk_assign_automatically_gives_each_case_to_a_mediator_of_its_language(desk, mediator):
+    from accounts.services import user_set_role
+
+    from ..factories import UserFactory
+
+    chinese = user_set_role(user=UserFactory(preferred_language="zh-hans"), role="mediator")
+    english_case = build(S.SUBMITTED, mediator).case
+    chinese_case = build(S.SUBMITTED, mediator, language="zh-hans").case
+
+    response = _action(desk, "bulk_assign", [english_case, chinese_case], apply="1", mediator="")
+
+    assert "2 case(s) done" in response.content.decode()
+    assert Case.objects.get(pk=english_case.pk).mediator == mediator
+    assert Case.objects.get(pk=chinese_case.pk).mediator == chinese
+    assert Case.objects.get(pk=chinese_case.pk).events.get(kind="mediator_assigned").actor == (
+        mediator
+    )

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+import hashlib
+import io
+import json
 
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from complaints.models import EvidenceItem
 from odr import services
-from odr.models import CaseState, Message, Offer
+from odr.models import CaseEvent, CaseState, Message, Notification, Offer
 
 from ..factories import MerchantRepresentativeFactory
 from .builders import build
@@ -82,6 +90,72 @@ def test_the_merchant_disputes_with_reasons(client, mediator):
     assert case.state == S.NEGOTIATION
     assert case.merchant_responded_at is not None
     assert Message.objects.get(case=case).body == "Delivered on 3 May, signed."
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(out, format="PNG")
+    return out.getvalue()
+
+
+def _dispute(client, w, reasons: str, upload):
+    return client.post(
+        _url(w, "odr:case_action", action="dispute"),
+        {
+            "dispute-version": w.case.version,
+            "dispute-reasons": reasons,
+            "dispute-attachment": upload,
+        },
+    )
+
+
+def test_the_merchant_disputes_with_reasons_and_evidence(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    photo = _png()
+    client.force_login(w.rep)
+
+    response = _dispute(
+        client,
+        w,
+        "Signed for at the door, see the courier's record.",
+        SimpleUploadedFile("proof of delivery.png", photo),
+    )
+
+    assert response.status_code == 302
+    case = w.reload()
+    assert case.state == S.NEGOTIATION
+    message = Message.objects.get(case=case, party="merchant")
+    item = message.attachment
+    assert item.complaint_id == case.complaint_id
+    assert item.label == "proof of delivery.png"
+    assert item.sha256 == hashlib.sha256(photo).hexdigest()
+    assert item.submitted_by == w.rep
+    assert case.events.get(kind="merchant_disputed").data["evidence_id"] == item.pk
+    # The consumer reads the reasons with the evidence and its hash.
+    client.force_login(w.consumer)
+    html = client.get(_url(w)).content.decode()
+    assert "Signed for at the door" in html
+    assert item.sha256 in html
+
+
+def test_a_dispute_with_a_refused_file_changes_nothing_and_keeps_the_reasons(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+    script = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+    response = _dispute(
+        client, w, "Our reasons, typed once", SimpleUploadedFile("record.png", script)
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "record.png was refused" in html
+    assert "Our reasons, typed once" in html
+    case = w.reload()
+    assert case.state == S.AWAITING_MERCHANT
+    assert case.merchant_responded_at is None
+    assert not Message.objects.filter(case=case).exists()
+    assert not EvidenceItem.objects.filter(complaint=case.complaint, kind="file").exists()
 
 
 @pytest.mark.parametrize(
@@ -209,11 +283,21 @@ def test_a_move_the_state_does_not_allow_is_refused_with_a_message(client, media
     assert w.reload().state == S.SUBMITTED
 
 
-def test_internal_notes_are_never_shown_to_the_parties(client, mediator):
+def test_internal_notes_are_never_shown_to_the_parties(
+    client, mediator, django_capture_on_commit_callbacks
+):
     w = build(S.MEDIATION, mediator)
-    services.message_post(
-        case_id=w.case.pk, user=mediator, body="Merchant seems evasive", internal=True
-    )
+    mail.outbox.clear()
+    notices = Notification.objects.count()
+    events = CaseEvent.objects.filter(case=w.case).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_post(
+            case_id=w.case.pk, user=mediator, body="Merchant seems evasive", internal=True
+        )
+    # A note tells nobody and leaves no trace in the parties' timeline.
+    assert mail.outbox == []
+    assert Notification.objects.count() == notices
+    assert CaseEvent.objects.filter(case=w.case).count() == events
     services.message_post(case_id=w.case.pk, user=mediator, body="Please send photos")
 
     for user in (w.consumer, w.rep):
@@ -221,8 +305,36 @@ def test_internal_notes_are_never_shown_to_the_parties(client, mediator):
         html = client.get(_url(w)).content.decode()
         assert "Please send photos" in html
         assert "Merchant seems evasive" not in html
+        notes = client.get(reverse("odr:notification_list")).content.decode()
+        assert "Merchant seems evasive" not in notes
+    # The dossier (print page and JSON) is for the consumer and for an authority: the consumer,
+    # and staff who export it, get the messages without the notes.
+    for user in (w.consumer, mediator):
+        client.force_login(user)
+        dossier = client.get(_url(w, "odr:dossier")).content.decode()
+        exported = client.get(_url(w, "odr:dossier_json"))
+        assert "Please send photos" in dossier
+        assert "Merchant seems evasive" not in dossier
+        assert "Merchant seems evasive" not in exported.content.decode()
+        bodies = [m["body"] for m in json.loads(exported.content)["messages"]]
+        assert bodies == ["Please send photos"]
+
+
+def test_the_consumer_reads_why_the_complaint_was_rejected(client, mediator):
+    w = build(S.SUBMITTED, mediator)
+    services.case_reject(
+        case_id=w.case.pk, mediator=mediator, reason="The seller is in your own country."
+    )
     client.force_login(w.consumer)
-    assert "Merchant seems evasive" not in client.get(_url(w, "odr:dossier_json")).content.decode()
+
+    html = client.get(_url(w)).content.decode()
+
+    assert "Rejected at screening" in html
+    assert "The seller is in your own country." in html
+    assert "Rejected as unfounded" in html
+    # A rejected complaint is never forwarded to the merchant.
+    client.force_login(w.rep)
+    assert client.get(_url(w)).status_code == 404
 
 
 def test_the_consumer_answers_a_request_for_information(client, mediator):
@@ -275,3 +387,25 @@ def test_the_case_page_in_simplified_chinese(client, mediator):
     assert "等待商家答复" in html
     assert "接受诉求" in html
     assert "提出报价" in html
+
+
+def test_consumers_ratings_appear_in_the_merchants_statistics(client, mediator):
+    rated = [build(S.RESOLVED, mediator) for _ in range(2)]
+    for w, score in zip(rated, (5, 2), strict=True):
+        services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=score)
+    other = build(S.RESOLVED, mediator)
+    from complaints.models import Respondent
+
+    # Both rated cases name the same merchant; the third case names another one, unrated.
+    Respondent.objects.filter(complaint=rated[1].case.complaint).update(merchant=rated[0].merchant)
+
+    html = client.get(rated[0].merchant.get_absolute_url()).content.decode()
+    assert "3.5 of 5 (2 ratings)" in html
+
+    html = client.get(other.merchant.get_absolute_url()).content.decode()
+    assert "3.5 of 5" not in html
+    assert "No rating yet." in html
+
+    html = client.get("/zh-hans" + rated[0].merchant.get_absolute_url()).content.decode()
+    assert "3.5 分" in html
+    assert "共 2 个评分" in html

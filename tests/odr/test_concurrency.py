@@ -12,11 +12,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, connection
 
 from odr import services
 from odr.models import Case, CaseEvent, CaseState
 
+from ..conftest import at_once
 from ..factories import UserFactory
 from .builders import build
 
@@ -24,29 +25,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("mediators_group"),
 ]
-
-
-def _at_once(*calls):
-    """Run the calls in threads released together; each gets its own database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _mediator():
@@ -60,7 +38,7 @@ def test_one_of_two_mediators_wins_and_the_other_is_told():
     w = build(CaseState.SUBMITTED, first)
     seen = w.case.version
 
-    results = _at_once(
+    results = at_once(
         lambda: services.case_accept(case_id=w.case.pk, mediator=first, expected_version=seen),
         lambda: services.case_reject(
             case_id=w.case.pk, mediator=second, reason="Out of scope", expected_version=seen
@@ -89,7 +67,7 @@ def test_moves_without_a_version_all_count_and_none_is_lost():
     w = build(CaseState.SUBMITTED, mediators[0])
     version = w.case.version
 
-    results = _at_once(
+    results = at_once(
         *[
             (
                 lambda m=m: services.case_assign_mediator(
@@ -112,3 +90,77 @@ def test_moves_without_a_version_all_count_and_none_is_lost():
     assert events.count() == len(done)
     if done:
         assert events.last().data["mediator_id"] == case.mediator_id
+
+
+def test_the_sweep_skips_a_case_another_transaction_holds_and_takes_it_later():
+    """skip_locked: a case a mediator (or a second sweep) is working on is left for the next run
+    instead of being waited for or done twice."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.db import transaction
+
+    from odr import tasks
+    from tests.conftest import IN_CI
+
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI must run this on PostgreSQL")
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) need PostgreSQL")
+    mediator = _mediator()
+    held, free = build(CaseState.NEGOTIATION, mediator), build(CaseState.NEGOTIATION, mediator)
+    moment = max(held.case.deadline_at, free.case.deadline_at) + timedelta(minutes=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=held.case.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        with time_machine.travel(moment, tick=False):
+            first = tasks.sweep_deadlines()
+        assert Case.objects.get(pk=held.case.pk).state == CaseState.NEGOTIATION
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    with time_machine.travel(moment, tick=False):
+        second = tasks.sweep_deadlines()
+
+    assert (first["expired"], second["expired"]) == (1, 1)
+    for w in (held, free):
+        case = Case.objects.get(pk=w.case.pk)
+        assert case.state == CaseState.MEDIATION
+        assert case.events.filter(kind="negotiation_expired").count() == 1
+
+
+def test_concurrent_moves_leave_one_unbroken_event_chain():
+    """Appends happen under the case's row lock, so racing writers never fork the chain."""
+    from core import integrity
+
+    mediators = [_mediator() for _ in range(4)]
+    w = build(CaseState.SUBMITTED, mediators[0])
+
+    at_once(
+        *[
+            (
+                lambda m=m: services.case_assign_mediator(
+                    case_id=w.case.pk, mediator=m, assigned_by=m
+                )
+            )
+            for m in mediators
+        ],
+        lambda: services.case_accept(case_id=w.case.pk, mediator=mediators[0]),
+    )
+
+    case = Case.objects.get(pk=w.case.pk)
+    seqs = list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, case.events_count + 1))
+    assert integrity.verify(only=["case-events"]).breaks == []

@@ -58,6 +58,9 @@ def test_the_json_dossier_holds_what_an_authority_needs(client, referred):
     assert dossier["mediator_summary"] == "Counterfeit, no remedy."
     assert [m["body"] for m in dossier["messages"]] == ["We refuse any refund."]
     assert dossier["timeline"][0]["at"].endswith("+00:00")
+    assert [(t["seq"], t["hash"]) for t in dossier["timeline"]] == list(
+        referred.case.events.order_by("seq").values_list("seq", "hash")
+    )
 
 
 def test_the_print_page_shows_the_hashes(client, referred):

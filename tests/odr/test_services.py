@@ -51,6 +51,20 @@ def test_a_draft_gets_no_case():
     assert not Case.objects.exists()
 
 
+def test_asking_the_consumer_for_information_sets_its_own_seven_day_deadline(mediator):
+    w = build(S.SUBMITTED, mediator)
+    now = timezone.now()
+
+    services.case_request_info(case_id=w.case.pk, mediator=mediator, question="Invoice?", now=now)
+
+    case = w.reload()
+    assert case.state == S.SUBMITTED
+    assert case.awaiting_consumer_info
+    assert (case.deadline_kind, case.deadline_at) == ("consumer_info", now + timedelta(days=7))
+    assert case.messages.get().body == "Invoice?"
+    assert case.events.get(kind="info_requested").note == "Invoice?"
+
+
 # --- settling -------------------------------------------------------------------------------
 
 
@@ -280,6 +294,17 @@ def test_a_mediator_corrects_the_outcome_within_what_the_closing_allows(mediator
     assert case.outcome == Outcome.COMPENSATED_IN_ADVANCE
     event = case.events.get(kind="outcome_recorded")
     assert event.data["previous"] == Outcome.RESOLVED_BY_MERCHANT
+
+
+@pytest.mark.parametrize("score", [0, 6, -1, "five", None])
+def test_a_rating_outside_one_to_five_is_refused(mediator, score):
+    w = build(S.RESOLVED, mediator)
+
+    with pytest.raises(ValidationError) as error:
+        services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=score)
+
+    assert "score" in error.value.message_dict
+    assert not hasattr(w.reload(), "rating")
 
 
 def test_ratings_appear_per_merchant(mediator):

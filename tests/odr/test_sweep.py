@@ -372,7 +372,7 @@ def test_a_case_the_batch_cannot_move_holds_back_none_of_the_others(mediator, mo
 
     assert result["expired"] == 2
     assert [w.reload().state for w in worlds] == [S.MEDIATION, S.NEGOTIATION, S.MEDIATION]
-    assert f"Deadline sweep failed on Case {broken}" in caplog.text
+    assert f"Sweep failed on Case {broken}" in caplog.text
 
 
 def test_complaints_without_a_case_are_looked_for_over_the_last_week():

@@ -1,0 +1,129 @@
+"""The OpenAPI schema of every API view: the one error shape and the errors each view can give.
+
+drf-spectacular documents a view's success answer; the errors come from DRF's machinery (key
+authentication, permissions, throttles, query parameters, pagination, lookups) and are the same
+for every view that uses it. ``AutoSchema`` adds them from what the view is configured with, so a
+new endpoint is documented truthfully without repeating them, and a view's own ``extend_schema``
+responses (with their examples) always win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import force_instance
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(
+        help_text="Stable machine-readable code: invalid, not_authenticated, "
+        "authentication_failed, permission_denied, not_found, method_not_allowed, throttled, "
+        "parse_error, unsupported_media_type."
+    )
+    message = serializers.CharField(help_text="What went wrong, in words.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="For 400: each parameter or body field at fault, with its messages.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A request body that refuses fields it does not know: a misspelt field must not be
+    ignored. Its schema says so (``additionalProperties: false``)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+_DESCRIPTIONS = {
+    "400": "A parameter or a body field is not valid; `fields` names each one.",
+    "401": "The API key is missing, not valid or revoked.",
+    "403": "The key's account may not use this endpoint.",
+    "404": "Nothing at this address (an unknown id, or a page beyond the last).",
+    "429": "Too many requests for this key; retry after the seconds in Retry-After.",
+}
+
+
+_CODES = {
+    "400": "invalid",
+    "401": "authentication_failed",
+    "403": "permission_denied",
+    "404": "not_found",
+    "429": "throttled",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def _get_filter_parameters(self):
+        # django-filter treats an empty value as "no filter" (an HTML form sends every field),
+        # and the schema says so.
+        return [{**p, "allowEmptyValue": True} for p in super()._get_filter_parameters()]
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if isinstance(force_instance(serializer), StrictInputSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for status in self._error_statuses():
+            if status not in responses:
+                example = OpenApiExample(
+                    _CODES[status],
+                    value={
+                        "error": {
+                            "status": int(status),
+                            "code": _CODES[status],
+                            "message": _DESCRIPTIONS[status],
+                            "fields": {"page": ["Enter a whole number of 1 or more."]}
+                            if status == "400"
+                            else {},
+                        }
+                    },
+                    response_only=True,
+                    status_codes=[status],
+                )
+                responses[status] = self._get_response_for_code(
+                    OpenApiResponse(
+                        ErrorSerializer, description=_DESCRIPTIONS[status], examples=[example]
+                    ),
+                    status,
+                    direction=direction,
+                )
+        return responses
+
+    def _error_statuses(self) -> list[str]:
+        view = self.view
+        authenticates = bool(view.get_authenticators())
+        restricted = not all(isinstance(p, AllowAny) for p in view.get_permissions())
+        paginated = self._is_list_view() and getattr(view, "pagination_class", None) is not None
+        statuses = []
+        if self._get_filter_parameters() or paginated or self.method in ("POST", "PUT", "PATCH"):
+            statuses.append("400")
+        if authenticates:
+            # Any key that is sent is checked, even where no key is required.
+            statuses.append("401")
+        if authenticates and restricted:
+            statuses.append("403")
+        if "{" in self.path or paginated:
+            statuses.append("404")
+        if authenticates and view.get_throttles():
+            statuses.append("429")
+        return statuses

@@ -1,0 +1,43 @@
+"""seed_demo: refuses to run on a real deployment, prints the demo logins, and they work."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_refuses_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_printed_demo_logins_sign_in_and_the_mediator_opens_the_admin(client, settings):
+    settings.DEBUG = True  # as under `make run` (local settings)
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    # The block after "Demo logins": one "role  e-mail  password" line per account.
+    block = out.getvalue().split("Demo logins", 1)[1].split("\n\n", 1)[0]
+    printed = dict(re.findall(r"(\S+@redress\.test)\s+(\S+)$", block, re.MULTILINE))
+
+    assert {"mediator@redress.test", "consumer@redress.test"} <= set(printed)
+    for email in ("mediator@redress.test", "consumer@redress.test"):
+        client.logout()
+        response = client.post(reverse("login"), {"username": email, "password": printed[email]})
+        assert response.status_code == 302, email
+    assert client.get(reverse("complaints:mine")).status_code == 200
+
+    client.logout()
+    client.post(
+        reverse("login"),
+        {"username": "mediator@redress.test", "password": printed["mediator@redress.test"]},
+    )
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/odr/case/").status_code == 200
