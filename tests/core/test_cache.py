@@ -47,9 +47,7 @@ def test_the_local_memory_cache_counts_the_same_way(monkeypatch):
 def test_an_unreachable_redis_counts_nothing_and_refuses_nothing(monkeypatch, caplog):
     from django_redis.cache import RedisCache
 
-    dead = RedisCache(
-        "redis://127.0.0.1:9/0", {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1}}
-    )
+    dead = RedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1}})
     monkeypatch.setattr(core_cache, "cache", dead)
 
     with caplog.at_level(logging.ERROR, logger="redress.cache"):
