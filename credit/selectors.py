@@ -397,8 +397,24 @@ def merchant_id_for_public_id(public_id) -> int | None:
 # --- Merchant lookups for the API -----------------------------------------------------------
 
 
+# What the lookups answer with (credit.api.serializers.merchant_summary and its key).
+_SUMMARY_FIELDS = (
+    "public_id",
+    "legal_name",
+    "legal_name_latin",
+    "trade_names",
+    "country",
+    "registration_number",
+    "website",
+    "verification_state",
+    "completeness",
+    "disclosure_version",
+    "updated_at",
+)
+
+
 def merchants_for_api() -> QuerySet[Merchant]:
-    return Merchant.objects.prefetch_related("roles")
+    return Merchant.objects.only(*_SUMMARY_FIELDS).prefetch_related("roles")
 
 
 def merchant_by_public_id(public_id) -> Merchant | None:

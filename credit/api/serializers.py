@@ -257,3 +257,19 @@ def credit_data(payload: dict) -> dict:
         settings.CREDIT_MIN_SAMPLE,
     )
     return cache.presented(key, lambda: CreditSerializer(present_credit(payload)).data)
+
+
+def merchant_summary(merchant) -> dict:
+    """MerchantSummarySerializer's output for a merchant (its roles prefetched), kept in this
+    process's memory like credit_data, under everything the summary is made of: a change of the
+    disclosure, the verification, the completeness or the roles gives a new key."""
+    key = (
+        "summary",
+        merchant.pk,
+        merchant.updated_at,
+        merchant.disclosure_version,
+        merchant.verification_state,
+        merchant.completeness,
+        tuple(sorted(r.role for r in merchant.roles.all())),
+    )
+    return cache.presented(key, lambda: MerchantSummarySerializer(merchant).data)

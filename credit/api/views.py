@@ -31,9 +31,9 @@ from .serializers import (
     BulkLookupSerializer,
     HistoryEntrySerializer,
     LookupQuerySerializer,
-    MerchantSummarySerializer,
     MerchantWithGradeSerializer,
     credit_data,
+    merchant_summary,
 )
 
 
@@ -157,7 +157,7 @@ class LookupView(LanguageMixin, APIView):
             request,
             version=_lookup_version(merchant, payload),
             last_modified=max(filter(None, [merchant.updated_at, computed_at])),
-            render=lambda: _lookup_result(MerchantSummarySerializer(merchant).data, payload),
+            render=lambda: _lookup_result(merchant_summary(merchant), payload),
         )
 
 
@@ -177,7 +177,7 @@ class BulkLookupView(LanguageMixin, APIView):
         merchants = selectors.merchants_by_public_ids(requested)
         payloads = cache.current_credits(m.pk for m in merchants.values())
         found = [merchants[pk] for pk in requested if pk in merchants]
-        summaries = MerchantSummarySerializer(found, many=True).data
+        summaries = [merchant_summary(merchant) for merchant in found]
         # BulkLookupResultSerializer's shape.
         return Response(
             {
