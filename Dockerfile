@@ -22,4 +22,4 @@ RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HO
 RUN useradd --create-home redress && mkdir -p /data/private /data/var && chown -R redress /data /app
 USER redress
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "--config", "config/gunicorn.py", "--access-logfile", "-"]

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE = $(UV) run python manage.py
 
-.PHONY: run test setup bootstrap lint format check-deploy messages clean load
+.PHONY: run test setup bootstrap lint format check-deploy messages clean load bench
 
 bootstrap:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -25,6 +25,14 @@ test: BROWSER = 1
 test: bootstrap
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(UV) run pytest $(PYTEST_ARGS)
+
+## make bench: build the benchmark dataset in PostgreSQL and measure Redress against baselines
+## (SCALE=small for a quick run); writes bench/results/latest.json (see bench/README.md)
+SCALE ?= full
+bench: bootstrap
+	@scripts/ensure-system-packages --bench
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(UV) run python -m bench.run --scale $(SCALE)
 
 ## make load: a bounded load run (locust, 45 s, loopback) on gunicorn + a worker, PostgreSQL and Redis
 ## (LOAD_DATABASE_URL, LOAD_REDIS_URL); figures in bench/results/latest.json. Not part of CI.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -22,6 +23,8 @@ def run(
     seconds: int = 10,
     headers: dict[str, str] | None = None,
     script: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: int = 10,
 ) -> dict:
     """Load ``url`` (loopback only) for a bounded time; requests/s, p50/p90/p99 in ms, errors."""
     if not url.startswith(("http://127.0.0.1", "http://localhost")):
@@ -29,19 +32,27 @@ def run(
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (make bench installs it with apt-get).")
     seconds = min(seconds, 30)
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s"]
+    cmd.append("--latency")
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     if script:
         cmd += ["-s", script]
     cmd.append(url)
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 30)  # noqa: S603
+    out = subprocess.run(  # noqa: S603
+        cmd,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+        env={**os.environ, **(env or {})},
+    )
     return parse(out.stdout)
 
 
 def parse(output: str) -> dict:
     percentiles = {
-        int(p): _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", output, re.M)
+        int(p): _ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M)
     }
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     total = int(re.search(r"(\d+) requests in", output).group(1))

@@ -376,6 +376,29 @@ def append(chain: Chain, row: AppendOnlyModel, *, parent: models.Model) -> Appen
     commits) and fails with ChainConflict instead of forking the chain; the unique constraint
     on (parent, position) would refuse the insert as well.
     """
+    position, prev = getattr(parent, chain.counter) + 1, getattr(parent, chain.head)
+    seal(chain, row, parent=parent)
+    moved = (
+        type(parent)
+        ._base_manager.filter(pk=parent.pk, **{chain.counter: position - 1, chain.head: prev})
+        .update(**{chain.counter: position, chain.head: row.hash})
+    )
+    if moved != 1:
+        setattr(parent, chain.counter, position - 1)
+        setattr(parent, chain.head, prev)
+        raise ChainConflict(f"{parent._meta.label} {parent.pk}: its {chain.name} changed meanwhile")
+    row.save(force_insert=True)
+    return row
+
+
+def seal(chain: Chain, row: AppendOnlyModel, *, parent: models.Model) -> AppendOnlyModel:
+    """Make ``row`` the next link of ``parent``'s chain in memory: its position, previous hash
+    and hash, and the parent's counter and head moved on; nothing is written.
+
+    ``append`` writes one row so; the deadline sweep seals the events of a batch of locked cases
+    this way, then inserts the rows and writes the cases' counters and heads in one statement
+    each.
+    """
     position = getattr(parent, chain.counter) + 1
     prev = getattr(parent, chain.head)
     setattr(row, chain.position, position)
@@ -383,16 +406,8 @@ def append(chain: Chain, row: AppendOnlyModel, *, parent: models.Model) -> Appen
     chain.seal_digests(row)
     values = {name: getattr(row, name) for name in chain.attnames(type(row))}
     row.hash = chain.digest(type(row), values, prev)
-    moved = (
-        type(parent)
-        ._base_manager.filter(pk=parent.pk, **{chain.counter: position - 1, chain.head: prev})
-        .update(**{chain.counter: position, chain.head: row.hash})
-    )
-    if moved != 1:
-        raise ChainConflict(f"{parent._meta.label} {parent.pk}: its {chain.name} changed meanwhile")
     setattr(parent, chain.counter, position)
     setattr(parent, chain.head, row.hash)
-    row.save(force_insert=True)
     return row
 
 

@@ -27,7 +27,12 @@ class CreditSnapshot(models.Model):
     ``is_current`` when a newer result replaces them, so the history is the table itself."""
 
     merchant = models.ForeignKey(
-        Merchant, on_delete=models.CASCADE, related_name="credit_snapshots"
+        Merchant,
+        on_delete=models.CASCADE,
+        related_name="credit_snapshots",
+        # credit_history_idx (merchant, -computed_at) serves every lookup by merchant; a second
+        # index on merchant alone only made each nightly write of every snapshot slower.
+        db_index=False,
     )
     # Empty when the merchant is not rated (too few cases to say anything).
     score = models.PositiveSmallIntegerField(

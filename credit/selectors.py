@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -19,18 +22,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Power
 
+from complaints.models import Respondent
 from merchants.models import Merchant
 from merchants.normalize import normalize_registration_number, normalize_shop_url
 from odr.models import Outcome
 from odr.selectors import credit_case_rows, merchant_case_ratings
 
-from . import method
+from . import cache, method
 from .models import ApiKey, CreditSnapshot, Grade
 
 
@@ -71,35 +74,41 @@ def _severity():
 
 
 def _amount_weight():
-    # The band thresholds converted into each currency, so the comparison stays in SQL.
+    # The band thresholds converted into each currency, so the comparison stays in SQL: one
+    # branch per currency, then its bands (not every currency x band pair tried in turn).
     whens = [
         When(
             currency=currency,
-            amount__gte=Value(Decimal(str(round(euros / rate, 2)))),
-            then=Value(weight),
+            then=_float_case(
+                *(
+                    When(amount__gte=Value(Decimal(str(round(euros / rate, 2)))), then=Value(w))
+                    for euros, w in method.AMOUNT_BANDS
+                ),
+                default=method.DEFAULT_AMOUNT_WEIGHT,
+            ),
         )
         for currency, rate in method.EUR_PER_UNIT.items()
-        for euros, weight in method.AMOUNT_BANDS
     ]
     return _float_case(*whens, default=method.DEFAULT_AMOUNT_WEIGHT)
 
 
-def _weighted(condition: Q, weight) -> Sum:
-    return Sum(_float_case(When(condition, then=weight), default=0.0))
-
-
-def counted_case_rows(merchant_ids: Iterable[int]) -> QuerySet:
-    """The cases that count for these merchants, one row per (merchant, case): accepted at
-    screening, neither rejected as unfounded nor withdrawn (docs/credit.md, "What counts")."""
+def counted_case_rows(merchant_ids: Iterable[int] | None) -> QuerySet:
+    """The cases that count for these merchants (every merchant with None), one row per
+    (merchant, case): accepted at screening, neither rejected as unfounded nor withdrawn
+    (docs/credit.md, "What counts")."""
+    rows = credit_case_rows().filter(accepted_at__isnull=False)
+    if merchant_ids is not None:
+        rows = rows.filter(merchant_id__in=list(merchant_ids))
     return (
-        credit_case_rows()
-        .filter(merchant_id__in=list(merchant_ids), accepted_at__isnull=False)
-        .exclude(outcome__in=method.IGNORED_OUTCOMES)
+        rows.exclude(outcome__in=method.IGNORED_OUTCOMES)
         .exclude(state__in=method.IGNORED_STATES)
-        # A merchant named twice on one complaint (as agent and as seller) counts the case once.
+        # A merchant named twice on one complaint (as agent and as seller) counts the case once:
+        # the row of its first naming. (Respondent rows only: the other naming is on the same
+        # complaint, so it has the same case; joining the case here made every batch of the
+        # recomputation read all of them.)
         .filter(
             ~Exists(
-                credit_case_rows().filter(
+                Respondent.objects.filter(
                     merchant_id=OuterRef("merchant_id"),
                     complaint_id=OuterRef("complaint_id"),
                     pk__lt=OuterRef("pk"),
@@ -115,10 +124,23 @@ def credit_inputs(
     """The method's inputs of these merchants, in two queries whatever their number.
 
     One aggregate query over ``odr.selectors.credit_case_rows()`` grouped by merchant computes
-    every decayed sum and count with conditional aggregates; one more reads the merchants' own
+    every decayed sum and count (see _sum_per_merchant); one more reads the merchants' own
     fields. A merchant without cases gets empty sums.
     """
-    merchant_ids = list(merchant_ids)
+    return dict(_credit_inputs(list(merchant_ids), now=now, half_life_days=half_life_days))
+
+
+def all_credit_inputs(
+    *, now: datetime, half_life_days: float
+) -> Iterator[tuple[int, method.MerchantInputs]]:
+    """Every merchant's inputs, in merchant id order: one pass over all the cases (the nightly
+    recomputation), read as it goes, so the whole directory is never in memory at once."""
+    return _credit_inputs(None, now=now, half_life_days=half_life_days)
+
+
+def _credit_inputs(
+    merchant_ids: list[int] | None, *, now: datetime, half_life_days: float
+) -> Iterator[tuple[int, method.MerchantInputs]]:
     now_value = Value(now, output_field=DateTimeField())
     age_days = Greatest(DaysBetween(now_value, F("accepted_at")), Value(0.0))
     decay = Power(Value(0.5), age_days / Value(float(half_life_days)))
@@ -149,42 +171,118 @@ def credit_inputs(
     )
     counted = responsiveness | decided | fulfilment
 
+    # One row per case that counts, with its weights and what it counts for, each computed
+    # once; the sums below add them up per merchant.
+    per_case = {
+        "decay": decay,
+        "mass": mass,
+        "counted": counted,
+        "sampled": responsiveness | decided,
+        "responsiveness": responsiveness,
+        "on_time": on_time,
+        "decided": decided,
+        "resolved": resolved,
+        "fulfilment": fulfilment,
+        "fulfilled": fulfilled,
+    }
+    merchants = Merchant.objects.order_by("pk")
+    if merchant_ids is not None:
+        merchants = merchants.filter(pk__in=merchant_ids)
     rows = (
         counted_case_rows(merchant_ids)
-        .values("merchant_id")
-        .order_by()
         .annotate(
-            case_count=Count("pk", filter=counted),
-            sample_weight=_weighted(responsiveness | decided, decay),
-            responsiveness_cases=Count("pk", filter=responsiveness),
-            responsiveness_on_time_cases=Count("pk", filter=on_time),
-            responsiveness_weight=_weighted(responsiveness, decay),
-            responsiveness_on_time_weight=_weighted(on_time, decay),
-            decided_cases=Count("pk", filter=decided),
-            resolved_cases=Count("pk", filter=resolved),
-            decided_weight=_weighted(decided, decay),
-            decided_mass=_weighted(decided, mass),
-            resolved_mass=_weighted(resolved, mass),
-            fulfilment_cases=Count("pk", filter=fulfilment),
-            fulfilled_cases=Count("pk", filter=fulfilled),
-            fulfilment_weight=_weighted(fulfilment, decay),
-            fulfilled_weight=_weighted(fulfilled, decay),
+            **{
+                f"case_{name}": value
+                if name in ("decay", "mass")
+                else ExpressionWrapper(value, output_field=BooleanField())
+                for name, value in per_case.items()
+            }
         )
+        .values("merchant_id", *(f"case_{name}" for name in per_case))
+        .order_by()
     )
-    sums = {row.pop("merchant_id"): row for row in rows}
-    merchants = Merchant.objects.filter(pk__in=merchant_ids).values_list(
+    merchants = merchants.values_list(
         "pk", "completeness", "verification_state", "annual_order_volume"
     )
-    inputs = {}
+    if merchant_ids is None:
+        sums = _sum_per_merchant(rows, ordered=True)
+        merchants = merchants.iterator(chunk_size=5000)
+    else:
+        sums = iter(sorted(_sum_per_merchant(rows).items()))
+    pending = next(sums, None)
     for pk, completeness, verification_state, volume in merchants:
-        row = {k: (v or 0) for k, v in sums.get(pk, {}).items()}
-        inputs[pk] = method.MerchantInputs(
-            completeness=completeness,
-            verification_state=verification_state,
-            annual_order_volume=volume,
-            **row,
+        # Both are in merchant id order; a merchant without a counted case has no sums row.
+        row = {}
+        while pending is not None and pending[0] < pk:
+            pending = next(sums, None)
+        if pending is not None and pending[0] == pk:
+            row = {k: (v or 0) for k, v in pending[1].items()}
+            pending = next(sums, None)
+        yield (
+            pk,
+            method.MerchantInputs(
+                completeness=completeness,
+                verification_state=verification_state,
+                annual_order_volume=volume,
+                **row,
+            ),
         )
-    return inputs
+
+
+# What credit_inputs adds up per merchant: (name, aggregate, weight column, condition column).
+_SUMS = (
+    ("case_count", "COUNT", None, "counted"),
+    ("sample_weight", "SUM", "decay", "sampled"),
+    ("responsiveness_cases", "COUNT", None, "responsiveness"),
+    ("responsiveness_on_time_cases", "COUNT", None, "on_time"),
+    ("responsiveness_weight", "SUM", "decay", "responsiveness"),
+    ("responsiveness_on_time_weight", "SUM", "decay", "on_time"),
+    ("decided_cases", "COUNT", None, "decided"),
+    ("resolved_cases", "COUNT", None, "resolved"),
+    ("decided_weight", "SUM", "decay", "decided"),
+    ("decided_mass", "SUM", "mass", "decided"),
+    ("resolved_mass", "SUM", "mass", "resolved"),
+    ("fulfilment_cases", "COUNT", None, "fulfilment"),
+    ("fulfilled_cases", "COUNT", None, "fulfilled"),
+    ("fulfilment_weight", "SUM", "decay", "fulfilment"),
+    ("fulfilled_weight", "SUM", "decay", "fulfilled"),
+)
+
+
+def _sum_per_merchant(rows: QuerySet, *, ordered: bool = False):
+    """The conditional sums of _SUMS over ``rows`` (one row per case, from credit_inputs),
+    grouped by merchant, in one query: {merchant id: sums}, or with ``ordered`` an iterator of
+    (merchant id, sums) in merchant id order, fetched in chunks from a server-side cursor.
+
+    The ORM would repeat each weight's expression (the decay's power, the amount bands) in every
+    aggregate that uses it, for every row; summing the columns of a subquery computes each once
+    per case, which makes the nightly recomputation several times cheaper.
+    """
+    inner, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # Keeps PostgreSQL from folding the subquery back in (and its expressions with it).
+        inner += " OFFSET 0"
+    columns = ", ".join(
+        f"{function}({'*' if weight is None else 'r.' + quote('case_' + weight)}) "
+        f"FILTER (WHERE r.{quote('case_' + condition)}) AS {quote(name)}"
+        for name, function, weight, condition in _SUMS
+    )
+    sql = f"SELECT r.merchant_id, {columns} FROM ({inner}) r GROUP BY r.merchant_id"  # noqa: S608
+    names = [s[0] for s in _SUMS]
+    if not ordered:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor}
+    return _stream(sql + " ORDER BY r.merchant_id", params, names)
+
+
+def _stream(sql: str, params, names: list[str]) -> Iterator[tuple[int, dict]]:
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for row in rows:
+                yield row[0], dict(zip(names, row[1:], strict=True))
 
 
 # --- Snapshots ------------------------------------------------------------------------------
@@ -281,14 +379,42 @@ def hash_api_key(secret: str) -> str:
 
 
 def api_key_for_secret(secret: str) -> ApiKey | None:
-    return ApiKey.objects.select_related("client").filter(hashed_key=hash_api_key(secret)).first()
+    """The key (with its client) whose secret this is; kept in this process's memory for
+    CREDIT_API_KEY_CACHE_SECONDS (credit.cache)."""
+    hashed = hash_api_key(secret)
+    return cache.api_key(
+        hashed, lambda: ApiKey.objects.select_related("client").filter(hashed_key=hashed).first()
+    )
+
+
+def merchant_id_for_public_id(public_id) -> int | None:
+    return cache.merchant_id(
+        public_id,
+        lambda: Merchant.objects.filter(public_id=public_id).values_list("pk", flat=True).first(),
+    )
 
 
 # --- Merchant lookups for the API -----------------------------------------------------------
 
 
+# What the lookups answer with (credit.api.serializers.merchant_summary and its key).
+_SUMMARY_FIELDS = (
+    "public_id",
+    "legal_name",
+    "legal_name_latin",
+    "trade_names",
+    "country",
+    "registration_number",
+    "website",
+    "verification_state",
+    "completeness",
+    "disclosure_version",
+    "updated_at",
+)
+
+
 def merchants_for_api() -> QuerySet[Merchant]:
-    return Merchant.objects.prefetch_related("roles")
+    return Merchant.objects.only(*_SUMMARY_FIELDS).prefetch_related("roles")
 
 
 def merchant_by_public_id(public_id) -> Merchant | None:

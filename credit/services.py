@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -45,11 +45,14 @@ def credit_recompute(
     None. The incremental task and the nightly full run both come here, so they agree.
 
     Merchants are taken in ascending id order, in batches, each batch in its own transaction
-    (see ``_recompute_batch``). A merchant whose result did not change keeps its snapshot.
+    (see ``_recompute_batch``); on PostgreSQL every merchant at once is one pass over all the
+    cases (``_recompute_everyone``). A merchant whose result did not change keeps its snapshot.
     """
     now = now or timezone.now()
     result = RecomputeResult()
-    if merchant_ids is None:
+    if merchant_ids is None and connection.vendor == "postgresql":
+        _recompute_everyone(now=now, result=result)
+    elif merchant_ids is None:
         ids = Merchant.objects.order_by("pk").values_list("pk", flat=True)
         batch: list[int] = []
         for pk in ids.iterator(chunk_size=RECOMPUTE_BATCH_SIZE):
@@ -67,57 +70,80 @@ def credit_recompute(
     return result
 
 
-def _same_result(snapshot: CreditSnapshot, rating: method.Rating) -> bool:
+def _same_result(current: dict, rating: method.Rating) -> bool:
     return (
-        snapshot.method_version == method.METHOD_VERSION
-        and snapshot.score == rating.score
-        and snapshot.grade == rating.grade
-        and snapshot.case_count == rating.case_count
-        and snapshot.effective_sample == rating.effective_sample
-        and snapshot.factors == json.loads(json.dumps(rating.factors))
+        current["method_version"] == method.METHOD_VERSION
+        and current["score"] == rating.score
+        and current["grade"] == rating.grade
+        and current["case_count"] == rating.case_count
+        and current["effective_sample"] == rating.effective_sample
+        and current["factors"] == json.loads(json.dumps(rating.factors))
+    )
+
+
+@dataclass(frozen=True)
+class _NewSnapshot:
+    """A snapshot to insert (plain values: a nightly run makes one per merchant, and a model
+    instance each would cost more than computing the rating)."""
+
+    merchant_id: int
+    score: int | None
+    grade: str
+    factors: dict
+    case_count: int
+    effective_sample: float
+    method_version: str
+    computed_at: datetime
+    is_current: bool = True
+
+
+def _rate(merchant_inputs: method.MerchantInputs) -> method.Rating:
+    return method.rate(
+        merchant_inputs,
+        half_life_days=settings.CREDIT_HALF_LIFE_DAYS,
+        min_sample=settings.CREDIT_MIN_SAMPLE,
     )
 
 
 @transaction.atomic
 def _recompute_batch(merchant_ids: list[int], *, now: datetime, result: RecomputeResult) -> None:
+    if connection.vendor == "postgresql":
+        # Waits while a run over every merchant holds the table (_recompute_everyone).
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {_TABLE} IN ROW EXCLUSIVE MODE")
     # Lock the current snapshots first and read the cases after: a concurrent run for the same
     # merchant waits here, then reads what the other committed, so an older result never
     # replaces a newer one.
     current = {
-        s.merchant_id: s
-        for s in CreditSnapshot.objects.select_for_update()
+        row["merchant_id"]: row
+        for row in CreditSnapshot.objects.select_for_update()
         .filter(merchant_id__in=merchant_ids, is_current=True)
         .order_by("merchant_id")
+        .values(
+            "merchant_id",
+            "score",
+            "grade",
+            "factors",
+            "case_count",
+            "effective_sample",
+            "method_version",
+        )
     }
     inputs = selectors.credit_inputs(
         merchant_ids, now=now, half_life_days=settings.CREDIT_HALF_LIFE_DAYS
     )
-    new: list[CreditSnapshot] = []
-    grade_changes: list[tuple[int, str, CreditSnapshot]] = []
+    new: list[_NewSnapshot] = []
+    grade_changes: list[tuple[int, str, _NewSnapshot]] = []
     for merchant_id, merchant_inputs in inputs.items():
-        rating = method.rate(
-            merchant_inputs,
-            half_life_days=settings.CREDIT_HALF_LIFE_DAYS,
-            min_sample=settings.CREDIT_MIN_SAMPLE,
-        )
+        rating = _rate(merchant_inputs)
         result.merchants += 1
         result.grades[rating.grade] += 1
         previous = current.get(merchant_id)
         if previous is not None and _same_result(previous, rating):
             continue
-        snapshot = CreditSnapshot(
-            merchant_id=merchant_id,
-            score=rating.score,
-            grade=rating.grade,
-            factors=rating.factors,
-            case_count=rating.case_count,
-            effective_sample=rating.effective_sample,
-            method_version=method.METHOD_VERSION,
-            computed_at=now,
-            is_current=True,
-        )
+        snapshot = _new_snapshot(merchant_id, rating, now)
         new.append(snapshot)
-        previous_grade = previous.grade if previous else Grade.NOT_RATED
+        previous_grade = previous["grade"] if previous else Grade.NOT_RATED
         if previous_grade != rating.grade:
             grade_changes.append((merchant_id, previous_grade, snapshot))
     if not new:
@@ -126,7 +152,7 @@ def _recompute_batch(merchant_ids: list[int], *, now: datetime, result: Recomput
     # One UPDATE retires the old current rows before the insert, so the one-current-snapshot
     # constraint holds at every statement.
     CreditSnapshot.objects.filter(merchant_id__in=changed, is_current=True).update(is_current=False)
-    CreditSnapshot.objects.bulk_create(new)
+    _insert_snapshots(new)
     result.snapshots_written += len(new)
     result.grade_changes += len(grade_changes)
     if grade_changes:
@@ -134,7 +160,150 @@ def _recompute_batch(merchant_ids: list[int], *, now: datetime, result: Recomput
     transaction.on_commit(lambda: cache.invalidate(changed))
 
 
-def _queue_grade_change_webhooks(changes: list[tuple[int, str, CreditSnapshot]]) -> None:
+_SNAPSHOT_COLUMNS = (
+    "merchant_id",
+    "score",
+    "grade",
+    "factors",
+    "case_count",
+    "effective_sample",
+    "method_version",
+    "computed_at",
+    "is_current",
+)
+
+
+_TABLE = CreditSnapshot._meta.db_table
+# Ratings written to the staging table per COPY in a run over every merchant.
+_STAGING_CHUNK = 5000
+
+
+@transaction.atomic
+def _recompute_everyone(*, now: datetime, result: RecomputeResult) -> None:
+    """Every merchant in one pass (PostgreSQL): one aggregate over all the cases, read in
+    merchant order as the ratings are made; the ratings go to a temporary table with COPY, and
+    a few set-based statements retire and insert the snapshots whose result changed.
+
+    Batches of merchants would each read the case tables again (a thousand merchants' cases are
+    scattered over all of them); one pass reads them once, as the plain aggregate of
+    bench/README.md does. For its duration the snapshot table is locked against other
+    recomputations, which wait to read the cases until it has committed.
+    """
+    staging = "credit_recompute_staging"
+    columns = ", ".join(_SNAPSHOT_COLUMNS[:-1])
+    with connection.cursor() as cursor:
+        # The run can be repeated at any time: a crash in the moment after its commit loses
+        # nothing the next run does not redo, so its commit need not wait for the disk.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(f"LOCK TABLE {_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+        # Left by an earlier run in the same, still open, transaction (tests nest them).
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}, credit_recompute_changed")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} (merchant_id bigint PRIMARY KEY, "
+            "score smallint, grade varchar(2), factors jsonb, case_count integer, "
+            "effective_sample double precision, method_version varchar(20), "
+            "computed_at timestamptz) ON COMMIT DROP"
+        )
+    chunk: list[_NewSnapshot] = []
+    inputs = selectors.all_credit_inputs(now=now, half_life_days=settings.CREDIT_HALF_LIFE_DAYS)
+    for merchant_id, merchant_inputs in inputs:
+        rating = _rate(merchant_inputs)
+        result.merchants += 1
+        result.grades[rating.grade] += 1
+        chunk.append(_new_snapshot(merchant_id, rating, now))
+        if len(chunk) == _STAGING_CHUNK:
+            _copy(staging, chunk, columns=_SNAPSHOT_COLUMNS[:-1])
+            chunk = []
+    if chunk:
+        _copy(staging, chunk, columns=_SNAPSHOT_COLUMNS[:-1])
+    with connection.cursor() as cursor:
+        # What changed: the same comparison as _same_result, in SQL.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE credit_recompute_changed ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT s.*, c.grade AS previous_grade FROM {staging} s "
+            f"LEFT JOIN {_TABLE} c ON c.merchant_id = s.merchant_id AND c.is_current "
+            "WHERE c.id IS NULL OR (c.score, c.grade, c.case_count, c.effective_sample, "
+            "c.method_version, c.factors) IS DISTINCT FROM (s.score, s.grade, s.case_count, "
+            "s.effective_sample, s.method_version, s.factors)"
+        )
+        cursor.execute(
+            f"UPDATE {_TABLE} c SET is_current = false FROM credit_recompute_changed x "  # noqa: S608
+            "WHERE c.merchant_id = x.merchant_id AND c.is_current"
+        )
+        cursor.execute(
+            f"INSERT INTO {_TABLE} ({columns}, is_current) "  # noqa: S608
+            f"SELECT {columns}, true FROM credit_recompute_changed"
+        )
+        result.snapshots_written += cursor.rowcount
+        cursor.execute(
+            "SELECT merchant_id, coalesce(previous_grade, %s), grade, score, method_version, "
+            "computed_at FROM credit_recompute_changed WHERE previous_grade IS DISTINCT FROM "
+            "grade AND NOT (previous_grade IS NULL AND grade = %s)",
+            [Grade.NOT_RATED, Grade.NOT_RATED],
+        )
+        grade_changes = [
+            (
+                merchant_id,
+                previous,
+                _NewSnapshot(merchant_id, score, grade, {}, 0, 0.0, version, computed_at),
+            )
+            for merchant_id, previous, grade, score, version, computed_at in cursor.fetchall()
+        ]
+        cursor.execute("SELECT merchant_id FROM credit_recompute_changed")
+        changed = [row[0] for row in cursor.fetchall()]
+    result.grade_changes += len(grade_changes)
+    if grade_changes:
+        _queue_grade_change_webhooks(grade_changes)
+    transaction.on_commit(lambda: cache.invalidate(changed))
+
+
+def _new_snapshot(merchant_id: int, rating: method.Rating, now: datetime) -> _NewSnapshot:
+    return _NewSnapshot(
+        merchant_id=merchant_id,
+        score=rating.score,
+        grade=rating.grade,
+        factors=rating.factors,
+        case_count=rating.case_count,
+        effective_sample=rating.effective_sample,
+        method_version=method.METHOD_VERSION,
+        computed_at=now,
+    )
+
+
+def _copy(table: str, snapshots: list[_NewSnapshot], *, columns=_SNAPSHOT_COLUMNS) -> None:
+    """COPY the snapshots' ``columns`` into ``table`` (PostgreSQL)."""
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    # wrap_database_errors: a clash on the one-current-snapshot constraint is Django's
+    # IntegrityError, which the tasks retry, as it is for bulk_create.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for s in snapshots:
+            values = {name: getattr(s, name) for name in columns}
+            values["factors"] = json.dumps(s.factors)
+            copy.write_row(tuple(values[name] for name in columns))
+
+
+def _insert_snapshots(snapshots: list[_NewSnapshot]) -> None:
+    """Insert new snapshots: with COPY on PostgreSQL, bulk_create elsewhere.
+
+    A nightly run writes a snapshot for nearly every merchant. bulk_create passes each column
+    as an array, and quoting the factors' JSON inside an array literal (every double quote
+    escaped, in Python) cost more than everything else the run does; COPY sends the rows as
+    they are.
+    """
+    if connection.vendor != "postgresql":
+        CreditSnapshot.objects.bulk_create(
+            CreditSnapshot(**{name: getattr(s, name) for name in _SNAPSHOT_COLUMNS})
+            for s in snapshots
+        )
+        return
+    _copy(_TABLE, snapshots)
+
+
+def _queue_grade_change_webhooks(changes: list[tuple[int, str, _NewSnapshot]]) -> None:
     endpoints = list(WebhookEndpoint.objects.filter(active=True).only("pk"))
     if not endpoints:
         return
@@ -212,6 +381,8 @@ def api_key_revoke(*, api_key_id: int, now: datetime | None = None) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = now or timezone.now()
         api_key.save(update_fields=["revoked_at"])
+    # Now rather than on commit: forgetting early only means one more read.
+    cache.forget_api_key(api_key.hashed_key)
     return api_key
 
 

@@ -63,7 +63,7 @@ BY = {
 }
 
 
-def record(
+def build(
     *,
     case: Case,
     kind: str,
@@ -73,17 +73,13 @@ def record(
     note: str = "",
     data: dict | None = None,
 ) -> CaseEvent:
-    """Write one event, the next link of the case's hash chain. ``actor`` None means the system
-    acted (a deadline passed).
-
-    ``case`` is the instance the calling service locked (select_for_update), as every service
-    does before it records anything: its ``events_count`` and ``events_head`` are current, and
-    the append is refused (ChainConflict) if they were not.
-    """
+    """One event, not yet in the case's chain: ``record`` appends it; a batch of the sweep
+    seals several (core.integrity.seal) and inserts them together. ``actor`` None means the
+    system acted (a deadline passed)."""
     if kind not in LABELS:
         raise ValueError(f"Unknown case event {kind!r}")
     payload = {"by": party or ("system" if actor is None else Party.MEDIATOR), **(data or {})}
-    event = CaseEvent(
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=actor,
@@ -92,7 +88,16 @@ def record(
         note=note,
         data=payload,
     )
-    return integrity.append(CASE_EVENTS, event, parent=case)
+
+
+def record(*, case: Case, **kwargs) -> CaseEvent:
+    """Write one event (the arguments of ``build``), the next link of the case's hash chain.
+
+    ``case`` is the instance the calling service locked (select_for_update), as every service
+    does before it records anything: its ``events_count`` and ``events_head`` are current, and
+    the append is refused (ChainConflict) if they were not.
+    """
+    return integrity.append(CASE_EVENTS, build(case=case, **kwargs), parent=case)
 
 
 def label(event: CaseEvent) -> str:

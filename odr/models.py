@@ -124,6 +124,9 @@ class Case(models.Model):
                 condition=models.Q(deadline_at__isnull=False),
             ),
             models.Index(fields=["state", "deadline_at"]),
+            # The mediators' queue lists every case in this order (closed ones, without a
+            # deadline, last): its first page is read from the index instead of sorting them all.
+            models.Index(fields=["deadline_at", "id"], name="odr_case_queue_idx"),
             models.Index(fields=["mediator", "state"]),
             models.Index(fields=["outcome", "closed_at"]),
         ]

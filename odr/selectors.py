@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from complaints.models import Complaint, Respondent
 from complaints.selectors import not_held
@@ -98,6 +99,18 @@ def linked_merchant_ids(case: Case) -> set[int]:
             complaint_id=case.complaint_id, merchant__isnull=False
         ).values_list("merchant_id", flat=True)
     )
+
+
+def linked_merchant_ids_of(cases) -> dict[int, set[int]]:
+    """``linked_merchant_ids`` of many cases in one query: {case id: merchant ids}."""
+    case_of = {case.complaint_id: case.pk for case in cases}
+    linked: dict[int, set[int]] = {pk: set() for pk in case_of.values()}
+    rows = Respondent.objects.filter(
+        complaint_id__in=list(case_of), merchant__isnull=False
+    ).values_list("complaint_id", "merchant_id")
+    for complaint_id, merchant_id in rows:
+        linked[case_of[complaint_id]].add(merchant_id)
+    return linked
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -207,13 +220,24 @@ def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
     )
 
 
-def complaints_without_case() -> QuerySet[Complaint]:
-    """Submitted complaints whose case was never opened (the broker was down, say)."""
+# How far back the sweep looks for submitted complaints without a case. A case is opened
+# within seconds of submission, or by the next sweep after an outage; looking at every complaint
+# ever submitted, every minute, cost over a second per sweep once there were a million of them
+# (a week of complaints is read through the submission index in a few milliseconds).
+CASE_OPENING_LOOKBACK = timedelta(days=7)
+
+
+def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
+    """Submitted complaints whose case was never opened (the broker was down, say), among
+    those submitted in the last CASE_OPENING_LOOKBACK."""
+    since = (now or timezone.now()) - CASE_OPENING_LOOKBACK
     # NOT EXISTS rather than a LEFT JOIN: the sweep locks these rows (FOR UPDATE), which
     # PostgreSQL refuses on the nullable side of an outer join.
     return (
-        Complaint.objects.filter(status=Complaint.Status.SUBMITTED)
+        Complaint.objects.filter(status=Complaint.Status.SUBMITTED, submitted_at__gte=since)
         .filter(~Exists(Case.objects.filter(complaint=OuterRef("pk"))))
+        # The submission index's order (sorting by the newest first, the model's ordering,
+        # made PostgreSQL read every row it looked at).
         .order_by("submitted_at", "pk")
     )
 

@@ -10,12 +10,13 @@ work for later (e-mail, credit recomputation) leaves only after commit.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from accounts.models import PrivacyRequest
 from complaints import services as complaints_services
 from complaints.models import Complaint, HoldDecision, PseudonymisedReason, Remedy
 from complaints.services import complaint_decide_hold, evidence_add_file
+from core import integrity
 from core.money import parse_amount, validate_currency
 from core.queue import enqueue_on_commit
 from merchants.models import Merchant
@@ -33,6 +35,7 @@ from merchants.selectors import merchant_ids_represented_by
 
 from . import events, rules
 from .deadlines import deadline_for, reminder_due_at
+from .integrity import CASE_EVENTS
 from .models import (
     OPEN_STATES,
     Case,
@@ -46,11 +49,12 @@ from .models import (
     Party,
     Settlement,
 )
-from .notifications import notify
+from .notifications import Notice, notify, notify_many, representatives_of_cases
 from .selectors import (
     consumer_cases_to_pseudonymise,
     consumer_open_complaints,
     linked_merchant_ids,
+    linked_merchant_ids_of,
     mediators_by_load,
 )
 
@@ -188,32 +192,146 @@ def _recompute_credit(case: Case) -> None:
         enqueue_on_commit("credit.tasks.recompute_merchants", merchant_ids)
 
 
-def _close(case: Case, *, state: str, outcome: str, now: datetime) -> list[str]:
+@dataclass
+class _Writes:
+    """What one move, or the moves of a batch of cases, write, collected so that they are
+    written together by ``_apply``: each changed case with its fields, the events, the
+    notices, and the cases whose merchants' credit must be recomputed."""
+
+    changed: dict[int, tuple[Case, list[str]]] = field(default_factory=dict)
+    events: list = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    recompute: list[Case] = field(default_factory=list)
+
+    def save(self, case: Case, fields: list[str]) -> None:
+        _case, before = self.changed.get(case.pk, (case, []))
+        self.changed[case.pk] = (case, list(dict.fromkeys([*before, *fields])))
+
+    def event(self, **kwargs) -> None:
+        self.events.append(events.build(**kwargs))
+
+    def notice(self, case: Case, kind: str, **texts) -> None:
+        self.notices.append(Notice(case=case, kind=kind, **texts))
+
+
+def _apply(writes: _Writes, *, bulk: bool = False) -> None:
+    """Write what ``writes`` holds, in a number of queries that does not depend on how many
+    cases it holds when ``bulk`` (the sweep's batches): one UPDATE of the cases, one INSERT of
+    the events, one of the notifications, one read of the merchants they name and one of those
+    merchants' representatives; the credit recomputation and the e-mails are one task each."""
+    changed = list(writes.changed.values())
+    if bulk and connection.vendor == "postgresql":
+        # The rows are locked (select_for_update), so the values in hand are the current ones
+        # and one UPDATE can write them all, with the heads of the cases' event chains that
+        # sealing the new events moved on. Elsewhere (SQLite, without row locks) each case keeps
+        # the conditional UPDATE of _save, and each event the conditional append.
+        written = timezone.now()
+        names = {"version", "updated_at", "events_count", "events_head"}
+        for case, fields in changed:
+            case.version += 1
+            case.updated_at = written
+            names.update(fields)
+        for event in writes.events:
+            integrity.seal(CASE_EVENTS, event, parent=event.case)
+        cases = {case.pk: case for case, _fields in changed}
+        cases.update((event.case.pk, event.case) for event in writes.events)
+        if cases:
+            _update_cases(list(cases.values()), sorted(names))
+        CaseEvent.objects.bulk_create(writes.events)
+    else:
+        for case, fields in changed:
+            _save(case, fields)
+        for event in writes.events:
+            integrity.append(CASE_EVENTS, event, parent=event.case)
+    needs_merchants = writes.recompute + [n.case for n in writes.notices if n.merchant is not None]
+    linked = linked_merchant_ids_of({case.pk: case for case in needs_merchants}.values())
+    merchant_ids = sorted({m for case in writes.recompute for m in linked[case.pk]})
+    if merchant_ids:
+        # By name: odr must not import credit (credit reads odr, never the reverse).
+        enqueue_on_commit("credit.tasks.recompute_merchants", merchant_ids)
+    representatives = representatives_of_cases(
+        [n.case for n in writes.notices if n.merchant is not None], linked=linked
+    )
+    notify_many(writes.notices, representatives=representatives)
+
+
+def _update_cases(cases: list[Case], names: list[str]) -> None:
+    """``UPDATE odr_case ... FROM (VALUES ...)``: these fields of these cases, in one statement
+    (PostgreSQL). Django's bulk_update writes the same with a CASE per field and case, whose
+    building cost more than everything else a batch of the sweep does."""
+    fields = [Case._meta.get_field(name) for name in names]
+    row = "(%s::bigint, " + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ")"
+    params: list = []
+    for case in cases:
+        params.append(case.pk)
+        params.extend(
+            f.get_db_prep_save(getattr(case, f.attname), connection=connection) for f in fields
+        )
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    columns = ", ".join(["id", *(quote(f.column) for f in fields)])
+    sql = (
+        f"UPDATE {quote(Case._meta.db_table)} AS c SET {assignments} "  # noqa: S608
+        f"FROM (VALUES {', '.join([row] * len(cases))}) AS v({columns}) WHERE c.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _close(
+    case: Case, *, state: str, outcome: str, now: datetime, writes: _Writes | None = None
+) -> list[str]:
     """Close the case with its outcome; the credit engine and the consumer's rating follow."""
     case.state = state
     case.outcome = outcome
     case.closed_at = now
-    _recompute_credit(case)
+    if writes is None:
+        _recompute_credit(case)
+    else:
+        writes.recompute.append(case)
     return ["state", "outcome", "closed_at", *_clear_deadline(case)]
 
 
-def _after_close(case: Case) -> None:
+_RATE_CASE = gettext_lazy(
+    "Case %(reference)s is closed. Please tell us how it was handled (1 to 5)."
+)
+
+
+def _after_close(case: Case, writes: _Writes | None = None) -> None:
     # Asked once: a case closes once, and this is the only place that asks.
-    notify(
-        case=case,
-        kind="rate_case",
-        consumer=gettext_lazy(
-            "Case %(reference)s is closed. Please tell us how it was handled (1 to 5)."
-        ),
-    )
+    if writes is None:
+        notify(case=case, kind="rate_case", consumer=_RATE_CASE)
+    else:
+        writes.notice(case, "rate_case", consumer=_RATE_CASE)
 
 
-def _auto_assign(case: Case, *, actor=None) -> list[str]:
+class MediatorPool:
+    """The active mediators and their open cases, read once however many cases are assigned
+    from it (the sweep assigns a batch of cases at a time); each assignment counts."""
+
+    def __init__(self):
+        self._mediators: list | None = None
+
+    def take(self, language: str):
+        """The least-loaded mediator who reads ``language``, else the least loaded (None when
+        there is none); the choice counts as one more open case."""
+        if self._mediators is None:
+            self._mediators = list(mediators_by_load())
+        if not self._mediators:
+            return None
+        mediator = min(
+            self._mediators, key=lambda m: (m.preferred_language != language, m.load, m.pk)
+        )
+        mediator.load += 1
+        return mediator
+
+
+def _auto_assign(case: Case, *, pool: MediatorPool | None = None) -> list[str]:
     """Give the case to the least-loaded mediator who reads the consumer's language (else the
     least loaded); no change when it already has one or nobody is available."""
     if case.mediator_id:
         return []
-    mediator = mediators_by_load(case.complaint.language).first()
+    mediator = (pool or MediatorPool()).take(case.complaint.language)
     if mediator is None:
         logger.warning("No active mediator to assign case %s to", case.pk)
         return []
@@ -221,8 +339,15 @@ def _auto_assign(case: Case, *, actor=None) -> list[str]:
     return ["mediator"]
 
 
-def _record_assignment(case: Case, *, actor, from_state: str) -> None:
-    events.record(
+_ASSIGNED = gettext_lazy("Case %(reference)s was assigned to you.")
+
+
+def _record_assignment(
+    case: Case, *, actor, from_state: str, writes: _Writes | None = None
+) -> None:
+    own = writes is None
+    writes = _Writes() if own else writes
+    writes.event(
         case=case,
         kind="mediator_assigned",
         actor=actor,
@@ -230,12 +355,9 @@ def _record_assignment(case: Case, *, actor, from_state: str) -> None:
         from_state=from_state,
         data={"mediator_id": case.mediator_id},
     )
-    notify(
-        case=case,
-        kind="mediator_assigned",
-        mediator=gettext_lazy("Case %(reference)s was assigned to you."),
-        exclude=[actor],
-    )
+    writes.notice(case, "mediator_assigned", mediator=_ASSIGNED, exclude=(actor,))
+    if own:
+        _apply(writes)
 
 
 def _supersede_open_offers(case: Case, *, parties: tuple[str, ...], now: datetime) -> None:
@@ -913,26 +1035,40 @@ def offer_withdraw(
 
 
 def _enter_mediation(
-    case: Case, *, kind: str, actor, party, now: datetime, note: str = "", fields=()
+    case: Case,
+    *,
+    kind: str,
+    actor,
+    party,
+    now: datetime,
+    note: str = "",
+    fields=(),
+    writes: _Writes | None = None,
+    pool: MediatorPool | None = None,
 ):
-    """-> mediation, with its deadline and a mediator if the case has none."""
+    """-> mediation, with its deadline and a mediator if the case has none. Written at once,
+    or with the rest of ``writes`` (the sweep's batch)."""
+    own = writes is None
+    writes = _Writes() if own else writes
     from_state = case.state
     case.state = S.MEDIATION
     fields = [*fields, "state", *_set_deadline(case, K.MEDIATION, now)]
-    assigned = _auto_assign(case)
-    _save(case, fields + assigned)
-    events.record(case=case, kind=kind, actor=actor, party=party, from_state=from_state, note=note)
+    assigned = _auto_assign(case, pool=pool)
+    writes.save(case, fields + assigned)
+    writes.event(case=case, kind=kind, actor=actor, party=party, from_state=from_state, note=note)
     if assigned:
-        _record_assignment(case, actor=None, from_state=case.state)
+        _record_assignment(case, actor=None, from_state=case.state, writes=writes)
     text = gettext_lazy("Case %(reference)s is now in mediation.")
-    notify(
-        case=case,
-        kind="mediation",
+    writes.notice(
+        case,
+        "mediation",
         consumer=text,
         merchant=text,
         mediator=None if assigned else text,
-        exclude=[actor],
+        exclude=(actor,),
     )
+    if own:
+        _apply(writes)
 
 
 @transaction.atomic
@@ -1300,17 +1436,27 @@ def _referral_outcome(case: Case) -> str:
     return Outcome.REFERRED_UNRESOLVED
 
 
-def _refer(case: Case, *, actor, kind: str, summary: str, now: datetime) -> None:
+def _refer(
+    case: Case,
+    *,
+    actor,
+    kind: str,
+    summary: str,
+    now: datetime,
+    writes: _Writes | None = None,
+) -> None:
+    own = writes is None
+    writes = _Writes() if own else writes
     from_state = case.state
-    fields = _close(case, state=S.REFERRED, outcome=_referral_outcome(case), now=now)
+    fields = _close(case, state=S.REFERRED, outcome=_referral_outcome(case), now=now, writes=writes)
     if summary:
         case.mediator_summary = summary
         fields.append("mediator_summary")
-    _save(case, fields)
-    events.record(case=case, kind=kind, actor=actor, from_state=from_state, note=summary)
-    notify(
-        case=case,
-        kind="referred",
+    writes.save(case, fields)
+    writes.event(case=case, kind=kind, actor=actor, from_state=from_state, note=summary)
+    writes.notice(
+        case,
+        "referred",
         consumer=gettext_lazy(
             "Mediation of case %(reference)s ended without agreement. The case is referred; "
             "its dossier is on the case page for a consumer authority, arbitrator or court."
@@ -1318,9 +1464,11 @@ def _refer(case: Case, *, actor, kind: str, summary: str, now: datetime) -> None
         merchant=gettext_lazy(
             "Mediation of case %(reference)s ended without agreement; the case is referred."
         ),
-        exclude=[actor],
+        exclude=(actor,),
     )
-    _after_close(case)
+    _after_close(case, writes)
+    if own:
+        _apply(writes)
 
 
 @transaction.atomic
@@ -1500,26 +1648,64 @@ def case_rate(*, case_id: int, consumer, score: int, comment: str = "") -> CaseR
 
 
 @transaction.atomic
-def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | None:
-    """What a passed deadline does (DESIGN.md, issue 5), done by the system (actor None).
+def cases_expire_deadlines(
+    *, case_ids: list[int], now: datetime | None = None, pool: MediatorPool | None = None
+) -> dict[int, str]:
+    """What a passed deadline does (DESIGN.md, issue 5), done by the system (actor None), for
+    a batch of cases at once: the sweep's batches cost the same few queries whatever they hold
+    (see _apply); ``pool`` carries the mediators' loads from one batch to the next.
 
-    Returns the event kind written, or None when there was nothing to do: the deadline is not
-    past, or the case already moved on. That check under the lock is what makes the sweep
-    idempotent: a second run finds a future deadline (or none) and does nothing.
+    Returns {case id: event kind written} for the cases that moved. A case whose deadline is
+    not past, or that already moved on, is left as it is: that check under the lock is what
+    makes the sweep idempotent (a second run finds a future deadline, or none, and does
+    nothing).
     """
     now = _now(now)
-    case = Case.objects.select_for_update().get(pk=case_id)
-    if case.state not in OPEN_STATES or case.deadline_at is None or case.deadline_at > now:
-        return None
+    pool = pool or MediatorPool()
+    cases = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("complaint__consumer", "mediator")
+        # What the moves and their notices read of the complaint and the people (a hundred
+        # complaints and accounts in full cost more to load than to move the cases).
+        .only(
+            *(field.name for field in Case._meta.concrete_fields),
+            "complaint__reference",
+            "complaint__language",
+            "complaint__consumer__is_active",
+            "complaint__consumer__preferred_language",
+            "mediator__is_active",
+            "mediator__preferred_language",
+        )
+        .filter(pk__in=list(case_ids))
+        .order_by("pk")
+    )
+    writes = _Writes()
+    moved = {}
+    for case in cases:
+        if case.state not in OPEN_STATES or case.deadline_at is None or case.deadline_at > now:
+            continue
+        kind = _expire(case, now=now, writes=writes, pool=pool)
+        if kind:
+            moved[case.pk] = kind
+    _apply(writes, bulk=True)
+    return moved
+
+
+def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | None:
+    """``cases_expire_deadlines`` for one case: the event kind written, or None."""
+    return cases_expire_deadlines(case_ids=[case_id], now=now).get(case_id)
+
+
+def _expire(case: Case, *, now: datetime, writes: _Writes, pool: MediatorPool) -> str | None:
     kind, state = case.deadline_kind, case.state
 
     if kind == K.CONSUMER_INFO and state == S.SUBMITTED:
         case.awaiting_consumer_info = False
-        _save(case, ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)])
-        events.record(case=case, kind="info_expired", from_state=state)
-        notify(
-            case=case,
-            kind="info_expired",
+        writes.save(case, ["awaiting_consumer_info", *_set_deadline(case, K.SCREENING, now)])
+        writes.event(case=case, kind="info_expired", from_state=state)
+        writes.notice(
+            case,
+            "info_expired",
             mediator=gettext_lazy(
                 "The consumer did not send the information asked for on case %(reference)s."
             ),
@@ -1530,7 +1716,7 @@ def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | 
         # Recorded now, not at closing: not answering is what the credit engine must see
         # at once (DESIGN.md: "an unanswered case ... counts against their credit").
         case.outcome = Outcome.MERCHANT_UNRESPONSIVE
-        _recompute_credit(case)
+        writes.recompute.append(case)
         _enter_mediation(
             case,
             kind="merchant_response_expired",
@@ -1538,29 +1724,39 @@ def case_expire_deadline(*, case_id: int, now: datetime | None = None) -> str | 
             party=None,
             now=now,
             fields=["outcome"],
+            writes=writes,
+            pool=pool,
         )
         return "merchant_response_expired"
 
     if kind == K.NEGOTIATION and state == S.NEGOTIATION:
-        _enter_mediation(case, kind="negotiation_expired", actor=None, party=None, now=now)
+        _enter_mediation(
+            case,
+            kind="negotiation_expired",
+            actor=None,
+            party=None,
+            now=now,
+            writes=writes,
+            pool=pool,
+        )
         return "negotiation_expired"
 
     if kind == K.MEDIATION and state in (S.MEDIATION, S.ESCALATED):
-        _refer(case, actor=None, kind="mediation_expired", summary="", now=now)
+        _refer(case, actor=None, kind="mediation_expired", summary="", now=now, writes=writes)
         return "mediation_expired"
 
     if kind == K.FULFILMENT and state == S.SETTLED:
         case.state = S.ESCALATED
         # Back with the mediator, who has a mediation period to get it paid or refer it.
         fields = ["state", *_set_deadline(case, K.MEDIATION, now)]
-        assigned = _auto_assign(case)
-        _save(case, fields + assigned)
-        events.record(case=case, kind="fulfilment_expired", from_state=state)
+        assigned = _auto_assign(case, pool=pool)
+        writes.save(case, fields + assigned)
+        writes.event(case=case, kind="fulfilment_expired", from_state=state)
         if assigned:
-            _record_assignment(case, actor=None, from_state=case.state)
-        notify(
-            case=case,
-            kind="escalated",
+            _record_assignment(case, actor=None, from_state=case.state, writes=writes)
+        writes.notice(
+            case,
+            "escalated",
             consumer=gettext_lazy(
                 "The settlement of case %(reference)s was not confirmed as paid in time. A "
                 "mediator is following it up; confirm on the case page if you have been paid."

@@ -14,13 +14,14 @@ from django.utils import timezone
 from complaints.models import PseudonymisedReason
 from complaints.services import evidence_delete_erased_files
 
-from . import selectors, services
+from . import notifications, selectors, services
 
 logger = logging.getLogger(__name__)
 
-# Cases locked and handled per transaction. Each case sends a few e-mails and writes a few rows;
-# 100 keeps one transaction (and the row locks it holds against mediators' clicks) well under
-# a second or two, while a backlog after an outage still clears in a few runs.
+# Cases locked and handled per transaction. A batch of passed deadlines costs the same few
+# queries whatever its size (services.cases_expire_deadlines); 100 keeps one transaction (and the
+# row locks it holds against mediators' clicks) short, while a backlog after an outage still
+# clears in a few runs.
 SWEEP_BATCH_SIZE = 100
 # Batches per run, so that one run ends well within the task time limit (60 s soft); whatever
 # is left is picked up a minute later.
@@ -43,9 +44,12 @@ def open_case(complaint_id: int) -> int | None:
 
 
 def _in_batches(
-    queryset: QuerySet, handle: Callable[[int], object], *, max_batches: int = SWEEP_MAX_BATCHES
+    queryset: QuerySet,
+    handle_batch: Callable[[list[int]], int],
+    *,
+    max_batches: int = SWEEP_MAX_BATCHES,
 ) -> int:
-    """Lock up to a batch of rows that no other sweep holds, handle each, commit; repeat.
+    """Lock up to a batch of rows that no other sweep holds, handle them, commit; repeat.
 
     ``skip_locked`` lets two sweeps (a slow run overlapping the next, or two beat processes by
     mistake) share the work instead of doing it twice or waiting for each other.
@@ -59,18 +63,46 @@ def _in_batches(
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)[:SWEEP_BATCH_SIZE]
             )
-            for pk in ids:
-                try:
-                    # Each service runs in its own savepoint: one failing case is logged and
-                    # rolled back alone, the others in the batch still commit.
-                    if handle(pk):
-                        acted += 1
-                except Exception:
-                    logger.exception("Sweep failed on %s %s", queryset.model.__name__, pk)
+            if ids:
+                acted += handle_batch(ids)
             done.update(ids)
         if len(ids) < SWEEP_BATCH_SIZE:
             break
     return acted
+
+
+def _one_by_one(model_name: str, handle: Callable[[int], object]) -> Callable[[list[int]], int]:
+    """A batch handler that handles each row on its own: each service runs in its own
+    savepoint, so one failing row is logged and rolled back alone and the others commit."""
+
+    def run(ids: list[int]) -> int:
+        acted = 0
+        for pk in ids:
+            try:
+                if handle(pk):
+                    acted += 1
+            except Exception:
+                logger.exception("Sweep failed on %s %s", model_name, pk)
+        return acted
+
+    return run
+
+
+def _expire_in_batches(now) -> Callable[[list[int]], int]:
+    """Passed deadlines, a whole batch per service call (a few queries, however many cases);
+    if the batch fails, its cases are moved one by one so that one bad case holds back none."""
+    pool = services.MediatorPool()
+
+    def run(ids: list[int]) -> int:
+        try:
+            return len(services.cases_expire_deadlines(case_ids=ids, now=now, pool=pool))
+        except Exception:
+            logger.exception("Deadline sweep batch failed; moving its cases one by one")
+            return _one_by_one(
+                "Case", lambda pk: services.case_expire_deadline(case_id=pk, now=now)
+            )(ids)
+
+    return run
 
 
 @shared_task(
@@ -85,18 +117,22 @@ def sweep_deadlines() -> dict:
     now = timezone.now()
     return {
         "opened": _in_batches(
-            selectors.complaints_without_case(),
-            lambda pk: services.case_open(complaint_id=pk, now=now),
+            selectors.complaints_without_case(now),
+            _one_by_one("Complaint", lambda pk: services.case_open(complaint_id=pk, now=now)),
         ),
-        "expired": _in_batches(
-            selectors.cases_overdue(now),
-            lambda pk: services.case_expire_deadline(case_id=pk, now=now),
-        ),
+        "expired": _in_batches(selectors.cases_overdue(now), _expire_in_batches(now)),
         "reminded": _in_batches(
             selectors.cases_due_for_reminder(now),
-            lambda pk: services.case_send_reminder(case_id=pk, now=now),
+            _one_by_one("Case", lambda pk: services.case_send_reminder(case_id=pk, now=now)),
         ),
     }
+
+
+@shared_task(max_retries=3, autoretry_for=(OperationalError,), retry_backoff=10)
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail these notifications to their recipients (enqueued by notify_many after commit).
+    Each e-mail is its own send_email task, with its own retries."""
+    return notifications.email_notifications(notification_ids)
 
 
 @shared_task(
@@ -128,8 +164,11 @@ def apply_retention() -> dict:
     now = timezone.now()
     pseudonymised = _in_batches(
         selectors.cases_past_retention(now),
-        lambda pk: services.case_pseudonymise(
-            case_id=pk, reason=PseudonymisedReason.RETENTION, now=now
+        _one_by_one(
+            "Case",
+            lambda pk: services.case_pseudonymise(
+                case_id=pk, reason=PseudonymisedReason.RETENTION, now=now
+            ),
         ),
         max_batches=RETENTION_MAX_BATCHES,
     )

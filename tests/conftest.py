@@ -98,6 +98,17 @@ def _private_storage(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _forget_process_memory():
+    """What web processes keep in memory (credit.cache: API keys, merchant ids) belongs to one
+    database: each test's rows are rolled back, so each test starts with nothing remembered."""
+    from credit import cache
+
+    cache.clear_memory()
+    yield
+    cache.clear_memory()
+
+
 @pytest.fixture
 def consumer(db):
     return UserFactory(role="consumer")

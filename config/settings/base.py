@@ -391,6 +391,9 @@ if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_
 CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300, minimum=0)
 # Cached current credit per merchant; recomputation deletes the entry, this is only a safety net.
 CREDIT_CACHE_TIMEOUT = 60 * 60
+# Seconds each web process keeps an API key in memory: revoking a key, disabling its account or
+# changing its role takes effect in every process within this time (credit.cache).
+CREDIT_API_KEY_CACHE_SECONDS = int_var("CREDIT_API_KEY_CACHE_SECONDS", 10)
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
 # Seconds before the second attempt; each later one waits twice as long, up to the maximum.

@@ -6,6 +6,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.schema import StrictInputSerializer
-from credit import explain, method
+from credit import cache, explain, method
 from credit.models import Grade
 from merchants.api.serializers import MerchantListSerializer
 from merchants.normalize import (
@@ -243,3 +244,32 @@ def present_credit(payload: dict) -> dict:
         },
         "factors": explain.describe_factors(payload["factors"]),
     }
+
+
+def credit_data(payload: dict) -> dict:
+    """CreditSerializer's output for a cached credit payload, in the active language, kept in
+    this process's memory by snapshot (credit.cache.presented): the same snapshot is asked for
+    again and again, and explaining and serializing its factors is most of a lookup's work."""
+    key = (
+        payload.get("snapshot_id"),
+        get_language(),
+        method.METHOD_VERSION,
+        settings.CREDIT_MIN_SAMPLE,
+    )
+    return cache.presented(key, lambda: CreditSerializer(present_credit(payload)).data)
+
+
+def merchant_summary(merchant) -> dict:
+    """MerchantSummarySerializer's output for a merchant (its roles prefetched), kept in this
+    process's memory like credit_data, under everything the summary is made of: a change of the
+    disclosure, the verification, the completeness or the roles gives a new key."""
+    key = (
+        "summary",
+        merchant.pk,
+        merchant.updated_at,
+        merchant.disclosure_version,
+        merchant.verification_state,
+        merchant.completeness,
+        tuple(sorted(r.role for r in merchant.roles.all())),
+    )
+    return cache.presented(key, lambda: MerchantSummarySerializer(merchant).data)

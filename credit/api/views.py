@@ -28,22 +28,20 @@ from . import schema
 from .filters import MerchantGradeFilter
 from .pagination import HistoryPagination
 from .serializers import (
-    BulkLookupResultSerializer,
     BulkLookupSerializer,
     HistoryEntrySerializer,
     LookupQuerySerializer,
-    LookupResultSerializer,
-    MerchantCreditSerializer,
     MerchantWithGradeSerializer,
-    present_credit,
+    credit_data,
+    merchant_summary,
 )
 
 
-def merchant_or_404(public_id) -> Merchant:
-    merchant = Merchant.objects.only("pk", "public_id").filter(public_id=public_id).first()
-    if merchant is None:
+def merchant_id_or_404(public_id) -> int:
+    merchant_id = selectors.merchant_id_for_public_id(public_id)
+    if merchant_id is None:
         raise exceptions.NotFound(_("No merchant has this id."))
-    return merchant
+    return merchant_id
 
 
 def conditional(request, *, version: str, last_modified: datetime | None, render) -> Response:
@@ -90,17 +88,13 @@ class MerchantCreditView(LanguageMixin, APIView):
     @extend_schema(**schema.MERCHANT_CREDIT)
     def get(self, request, public_id):
         reject_unknown_parameters(request, set())
-        merchant = merchant_or_404(public_id)
-        payload = cache.current_credit(merchant.pk)
+        payload = cache.current_credit(merchant_id_or_404(public_id))
         return conditional(
             request,
-            version=f"credit:{merchant.public_id}:{payload['snapshot_id']}",
+            version=f"credit:{public_id}:{payload['snapshot_id']}",
             last_modified=payload.get("computed_at"),
-            render=lambda: (
-                MerchantCreditSerializer(
-                    {"merchant": merchant.public_id, **present_credit(payload)}
-                ).data
-            ),
+            # MerchantCreditSerializer's shape, from the snapshot's kept answer.
+            render=lambda: {**credit_data(payload), "merchant": str(public_id)},
         )
 
 
@@ -110,25 +104,26 @@ class MerchantCreditHistoryView(LanguageMixin, ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self):
-        return selectors.snapshot_history(self.merchant.pk)
+        return selectors.snapshot_history(self.merchant_id)
 
     @extend_schema(**schema.MERCHANT_CREDIT_HISTORY)
     def get(self, request, public_id):
         reject_unknown_parameters(request, {self.paginator.page_query_param})
         page = self.paginator.requested_page(request)
-        self.merchant = merchant_or_404(public_id)
+        self.merchant_id = merchant_id_or_404(public_id)
         # A new snapshot always becomes the current one, so its id versions the whole history.
-        payload = cache.current_credit(self.merchant.pk)
+        payload = cache.current_credit(self.merchant_id)
         return conditional(
             request,
-            version=f"history:{self.merchant.public_id}:{payload['snapshot_id']}:{page}",
+            version=f"history:{public_id}:{payload['snapshot_id']}:{page}",
             last_modified=payload.get("computed_at"),
             render=lambda: self.list(request).data,
         )
 
 
-def _lookup_result(merchant: Merchant, payload: dict) -> dict:
-    return {"merchant": merchant, "credit": present_credit(payload)}
+def _lookup_result(summary: dict, payload: dict) -> dict:
+    """LookupResultSerializer's shape: the merchant's summary and its credit."""
+    return {"merchant": summary, "credit": credit_data(payload)}
 
 
 def _lookup_version(merchant: Merchant, payload: dict) -> str:
@@ -162,7 +157,7 @@ class LookupView(LanguageMixin, APIView):
             request,
             version=_lookup_version(merchant, payload),
             last_modified=max(filter(None, [merchant.updated_at, computed_at])),
-            render=lambda: LookupResultSerializer(_lookup_result(merchant, payload)).data,
+            render=lambda: _lookup_result(merchant_summary(merchant), payload),
         )
 
 
@@ -181,15 +176,17 @@ class BulkLookupView(LanguageMixin, APIView):
         requested = [str(pk) for pk in dict.fromkeys(body.validated_data["merchants"])]
         merchants = selectors.merchants_by_public_ids(requested)
         payloads = cache.current_credits(m.pk for m in merchants.values())
-        results = [
-            _lookup_result(merchants[pk], payloads[merchants[pk].pk])
-            for pk in requested
-            if pk in merchants
-        ]
+        found = [merchants[pk] for pk in requested if pk in merchants]
+        summaries = [merchant_summary(merchant) for merchant in found]
+        # BulkLookupResultSerializer's shape.
         return Response(
-            BulkLookupResultSerializer(
-                {"results": results, "not_found": [pk for pk in requested if pk not in merchants]}
-            ).data
+            {
+                "results": [
+                    _lookup_result(summary, payloads[merchant.pk])
+                    for merchant, summary in zip(found, summaries, strict=True)
+                ],
+                "not_found": [pk for pk in requested if pk not in merchants],
+            }
         )
 
 

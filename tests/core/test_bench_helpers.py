@@ -35,6 +35,17 @@ def test_wrk_output_is_parsed_into_figures():
     assert figures["requests"] == 29500
 
 
+def test_wrk_latencies_in_seconds_are_read_with_their_padding():
+    # wrk pads values in seconds ("1.12s ") to the width of "34.36ms".
+    output = WRK_OUTPUT.replace("     90%    6.80ms", "     90%    1.12s ").replace(
+        "     99%   12.50ms", "     99%    2.72s "
+    )
+
+    figures = wrk.parse(output)
+
+    assert (figures["p90_ms"], figures["p99_ms"]) == (1120.0, 2720.0)
+
+
 def test_wrk_refuses_any_address_but_loopback():
     with pytest.raises(ValueError, match="loopback"):
         wrk.run("http://10.0.0.5/")

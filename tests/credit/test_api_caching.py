@@ -116,11 +116,73 @@ def test_repeated_reads_are_served_from_the_cache(
 ):
     platform_api_client.get(_url(merchant))  # fills the cache (and last_used_at)
 
-    # The key, the merchant; the snapshot comes from the cache.
-    with django_assert_num_queries(2):
+    # The key and the merchant's id from the process's memory, the snapshot from the cache.
+    with django_assert_num_queries(0):
         response = platform_api_client.get(_url(merchant))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("seconds", "status"), [(60, 200), (0, 401)])
+def test_a_key_revoked_by_another_process_stops_working_after_the_memory_time(
+    settings, platform_api_client, merchant, seconds, status
+):
+    from django.utils import timezone
+
+    from credit.models import ApiKey
+
+    settings.CREDIT_API_KEY_CACHE_SECONDS = seconds
+    assert platform_api_client.get(_url(merchant)).status_code == 200
+    # Revoked by another process (the admin's), which cannot reach this one's memory.
+    ApiKey.objects.filter(pk=platform_api_client.api_key.pk).update(revoked_at=timezone.now())
+
+    assert platform_api_client.get(_url(merchant)).status_code == status
+
+
+def test_the_kept_answers_are_what_the_serializers_make(platform_api_client, merchant):
+    import json
+
+    from credit.api.serializers import (
+        BulkLookupResultSerializer,
+        MerchantCreditSerializer,
+        present_credit,
+    )
+    from credit.selectors import merchants_by_public_ids
+
+    payload = cache.current_credit(merchant.pk)
+    expected_credit = MerchantCreditSerializer(
+        {"merchant": merchant.public_id, **present_credit(payload)}
+    ).data
+    other = MerchantFactory()
+    found = merchants_by_public_ids([str(merchant.public_id), str(other.public_id)])
+    expected_bulk = BulkLookupResultSerializer(
+        {
+            "results": [
+                {"merchant": found[str(m.public_id)], "credit": present_credit(p)}
+                for m, p in ((merchant, payload), (other, cache.current_credit(other.pk)))
+            ],
+            "not_found": [],
+        }
+    ).data
+
+    for _ in range(2):  # the second time from the process's memory
+        credit = platform_api_client.get(_url(merchant)).json()
+        bulk = platform_api_client.post(
+            "/api/v1/lookup/bulk/",
+            {"merchants": [str(merchant.public_id), str(other.public_id)]},
+            format="json",
+        ).json()
+        assert credit == json.loads(json.dumps(expected_credit, default=str))
+        assert bulk == json.loads(json.dumps(expected_bulk, default=str))
+
+
+def test_each_language_has_its_own_kept_answer(platform_api_client, merchant):
+    english = platform_api_client.get(_url(merchant)).json()
+    chinese = platform_api_client.get(_url(merchant), HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert english["factors"][0]["name"] == "Responsiveness"
+    assert english["factors"][0]["name"] != chinese["factors"][0]["name"]
+    assert platform_api_client.get(_url(merchant)).json() == english
 
 
 def test_the_credit_cache_lives_in_redis_and_a_recomputation_deletes_it(

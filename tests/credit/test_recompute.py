@@ -212,3 +212,23 @@ def test_the_nightly_recomputation_is_scheduled(settings):
 
     assert entry["task"] in app.tasks
     assert entry["task"] == tasks.recompute_all.name
+
+
+def test_a_second_current_snapshot_is_refused_as_an_integrity_error():
+    # What the recompute task retries on when two first computations race (COPY on
+    # PostgreSQL, bulk_create elsewhere).
+    merchant = MerchantFactory()
+    services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)
+    twin = services._NewSnapshot(
+        merchant_id=merchant.pk,
+        score=None,
+        grade="NR",
+        factors={},
+        case_count=0,
+        effective_sample=0.0,
+        method_version="1",
+        computed_at=NOW,
+    )
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services._insert_snapshots([twin])

@@ -137,6 +137,21 @@ def test_the_queue_lists_with_deadline_columns_and_filters(
     assert listed("?country=FR") == set()
 
 
+def test_the_country_filter_offers_each_country_once(desk, mediator):
+    for _ in range(3):
+        build(S.NEGOTIATION, mediator)  # three merchants, all in Germany
+
+    page = desk.get(QUEUE)
+
+    choices = [
+        c["display"]
+        for spec in page.context["cl"].filter_specs
+        for c in spec.choices(page.context["cl"])
+        if spec.title == "merchant country"
+    ]
+    assert choices.count("Germany") == 1
+
+
 def test_the_queue_searches_by_reference_order_number_and_merchant(desk, mediator):
     w = build(S.NEGOTIATION, mediator)
     build(S.NEGOTIATION, mediator)

@@ -268,3 +268,124 @@ def test_what_a_passed_deadline_does_from_each_state(mediator, state):
     assert kind == expected_kind
     assert again is None
     assert w.reload().state == expected_state
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+def _overdue_batch(mediator, states):
+    worlds = [build(state, mediator) for state in states]
+    moment = max(w.case.deadline_at for w in worlds) + timedelta(minutes=1)
+    return worlds, moment
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(mediator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from odr import services
+
+    kinds = [S.AWAITING_MERCHANT, S.NEGOTIATION, S.MEDIATION, S.SETTLED]
+    small, small_moment = _overdue_batch(mediator, kinds)
+    large, large_moment = _overdue_batch(mediator, kinds * 4)
+
+    with CaptureQueriesContext(connection) as few:
+        moved_few = services.cases_expire_deadlines(
+            case_ids=[w.case.pk for w in small], now=small_moment
+        )
+    with CaptureQueriesContext(connection) as many:
+        moved_many = services.cases_expire_deadlines(
+            case_ids=[w.case.pk for w in large], now=large_moment
+        )
+
+    assert len(moved_few) == 4
+    assert len(moved_many) == 16
+    if connection.vendor == "postgresql":
+        # The locked rows are written with one UPDATE, whatever the batch holds.
+        assert len(many) == len(few) <= 12
+    else:
+        # Without row locks each case keeps its own conditional UPDATE (services._save) and
+        # each event its own conditional append to the case's chain.
+        assert len(many) > len(few)
+    for w, state in zip(large, kinds * 4, strict=True):
+        kind, to_state = EXPIRY[state]
+        case = w.reload()
+        assert (moved_many[case.pk], case.state) == (kind, to_state)
+        assert case.events.filter(kind=kind, actor=None).count() == 1
+
+
+def test_a_batch_tells_each_party_once_and_e_mails_them_after_commit(
+    mediator, django_capture_on_commit_callbacks
+):
+    worlds, moment = _overdue_batch(mediator, [S.NEGOTIATION, S.NEGOTIATION])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _sweep_at(moment)
+
+    for w in worlds:
+        told = Notification.objects.filter(
+            case=w.case, kind__in=["mediation", "mediator_assigned"]
+        ).values_list("kind", "user_id")
+        # The parties hear of the mediation; the mediator the sweep assigned, of the case.
+        assigned = w.reload().mediator_id
+        assert sorted(told) == sorted(
+            [("mediation", w.consumer.pk), ("mediation", w.rep.pk), ("mediator_assigned", assigned)]
+        )
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted(
+        address for w in worlds for address in (w.consumer.email, w.rep.email, mediator.email)
+    )
+    assert sum("is now in mediation" in m.body for m in mail.outbox) == 4
+
+
+def test_a_batch_shares_new_cases_between_mediators_by_load(mediator, second_mediator):
+    from odr import services
+
+    worlds, moment = _overdue_batch(mediator, [S.NEGOTIATION] * 4)
+    Case.objects.filter(pk__in=[w.case.pk for w in worlds]).update(mediator=None)
+
+    services.cases_expire_deadlines(case_ids=[w.case.pk for w in worlds], now=moment)
+
+    assigned = [w.reload().mediator_id for w in worlds]
+    # Both start with the cases they already have; each new one goes to the lighter load.
+    assert sorted(assigned) == sorted([mediator.pk, second_mediator.pk] * 2)
+    for w in worlds:
+        assert w.case.events.filter(kind="mediator_assigned", actor=None).count() == 1
+
+
+def test_a_case_the_batch_cannot_move_holds_back_none_of_the_others(mediator, monkeypatch, caplog):
+    from odr import services
+
+    worlds, moment = _overdue_batch(mediator, [S.NEGOTIATION] * 3)
+    broken = worlds[1].case.pk
+    expire = services._expire
+
+    def failing(case, **kwargs):
+        if case.pk == broken:
+            raise RuntimeError("a case the sweep cannot move")
+        return expire(case, **kwargs)
+
+    monkeypatch.setattr(services, "_expire", failing)
+
+    result = _sweep_at(moment)
+
+    assert result["expired"] == 2
+    assert [w.reload().state for w in worlds] == [S.MEDIATION, S.NEGOTIATION, S.MEDIATION]
+    assert f"Sweep failed on Case {broken}" in caplog.text
+
+
+def test_complaints_without_a_case_are_looked_for_over_the_last_week():
+    from odr.selectors import CASE_OPENING_LOOKBACK
+
+    recent = SubmittedComplaintFactory()
+    old = SubmittedComplaintFactory()
+    type(old).objects.filter(pk=old.pk).update(
+        submitted_at=timezone.now() - CASE_OPENING_LOOKBACK - timedelta(hours=1)
+    )
+
+    result = tasks.sweep_deadlines()
+
+    assert result["opened"] == 1
+    assert Case.objects.filter(complaint=recent).exists()
+    assert not Case.objects.filter(complaint=old).exists()

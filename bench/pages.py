@@ -1,0 +1,137 @@
+"""Pages at scale: median time and SQL queries of each page, in this process's database.
+
+Run twice per benchmark, in separate processes: on a database of ten rows (``--build rows10``
+builds it first) and on the full dataset. The query count of a page must be the same in both,
+whatever the number of rows behind it.
+
+    python -m bench.pages [--build rows10] --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+REPEAT = 15
+WARM_UP = 3
+
+
+def _subjects():
+    from accounts.models import User
+    from complaints.models import Respondent
+    from merchants.models import Merchant
+
+    from .api import platform_key
+    from .dataset import BENCH_CONSUMER_EMAIL, BENCH_MEDIATOR_EMAIL
+
+    consumer = User.objects.get(email=BENCH_CONSUMER_EMAIL)
+    mediator = User.objects.get(email=BENCH_MEDIATOR_EMAIL)
+    # The merchant with the most complaints (it also has the most shops, links and versions).
+    busiest = (
+        Respondent.objects.filter(merchant__roles__role__in=["supplier", "agent_spot"])
+        .values("merchant_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    merchant = Merchant.objects.get(pk=busiest["merchant_id"])
+    return consumer, mediator, merchant, platform_key()
+
+
+def measure(log=print) -> dict:
+    from complaints.models import Complaint
+    from merchants.models import Merchant
+    from odr.models import Case
+
+    consumer, mediator, merchant, secret = _subjects()
+    consumer_client, mediator_client, anonymous = Client(), Client(), Client()
+    consumer_client.force_login(consumer)
+    mediator_client.force_login(mediator)
+    api = Client(headers={"X-Api-Key": secret})
+    pages = {
+        "my_complaints": (
+            consumer_client,
+            "/complaints/",
+            min(20, Complaint.objects.filter(consumer=consumer).count()),
+        ),
+        "merchant_page": (
+            anonymous,
+            f"/merchants/{merchant.public_id}/",
+            min(20, merchant.shops.count()),
+        ),
+        "admin_case_queue": (mediator_client, "/admin/odr/case/", min(50, Case.objects.count())),
+        "api_merchant_list": (api, "/api/v1/merchants/", min(25, Merchant.objects.count())),
+    }
+    figures = {}
+    for name, (client, url, rows) in pages.items():
+        for _ in range(WARM_UP):
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        times, counts = [], []
+        for _ in range(REPEAT):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            counts.append(len(queries.captured_queries))
+        figures[name] = {
+            "url": url,
+            "rows": rows,
+            "median_ms": round(statistics.median(times), 2),
+            "queries": max(counts),
+            "status": response.status_code,
+            "total_rows": {
+                "my_complaints": Complaint.objects.filter(consumer=consumer).count(),
+                "merchant_page": merchant.shops.count(),
+                "admin_case_queue": Case.objects.count(),
+                "api_merchant_list": Merchant.objects.count(),
+            }[name],
+        }
+        log(
+            f"  {name:<20} {figures[name]['median_ms']:8.2f} ms  {max(counts):>3} queries "
+            f"({rows} rows shown of {figures[name]['total_rows']:,})"
+        )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    import django
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", choices=["rows10"])
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    django.setup()
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    if args.build:
+        from django.db import transaction
+        from django.utils import timezone
+
+        from .dataset import SCALES, build, vacuum_analyze
+
+        with transaction.atomic():
+            build(SCALES[args.build], now=timezone.now(), log=log)
+        vacuum_analyze(log=log)
+        from credit.services import credit_recompute
+
+        credit_recompute()
+    figures = measure(log)
+    if args.json:
+        print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""gunicorn settings of the web process: `gunicorn config.wsgi --config config/gunicorn.py`."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Sync workers: a request holds its worker from start to end, so the work a core can do is
+# the limit. One worker per core keeps both cores busy without making requests wait behind
+# each other in a core's run queue (see bench/README.md for the measurements).
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# Uploads of evidence take longer than a page; the default 30 s is kept as the ceiling.
+timeout = 30
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
