@@ -68,6 +68,7 @@ def test_a_task_can_be_enqueued_by_its_registered_name(mailoutbox):
 def test_a_task_named_is_found_in_a_process_that_never_imported_its_module(monkeypatch):
     import sys
 
+    from celery import _state as celery_state
     from celery import current_app
 
     # A web process: autodiscovery (which runs in workers) has not imported credit.tasks.
@@ -76,6 +77,9 @@ def test_a_task_named_is_found_in_a_process_that_never_imported_its_module(monke
     for name in [n for n in current_app.tasks if n.startswith("credit.tasks.")]:
         monkeypatch.delitem(current_app.tasks, name)
     monkeypatch.delitem(sys.modules, "credit.tasks", raising=False)
+    # Importing the module again makes new task functions, and shared_task records each one to
+    # register on every Celery app finalized later; keep those records out of the shared set.
+    monkeypatch.setattr(celery_state, "_on_app_finalizers", set(celery_state._on_app_finalizers))
 
     with transaction.atomic():
         enqueue_on_commit("credit.tasks.recompute_merchants", [1])
