@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -38,16 +39,22 @@ def payload_for(snapshot: CreditSnapshot | None) -> dict:
 
 
 def current_credits(merchant_ids: Iterable[int]) -> dict[int, dict]:
-    """Current credit payloads of these merchants: from the cache, the rest in one query."""
+    """Current credit payloads of these merchants: from this process's memory, then the cache,
+    the rest in one query."""
     from . import selectors
 
     ids = list(dict.fromkeys(merchant_ids))
-    try:
-        found = cache.get_many([_key(pk) for pk in ids])
-    except Exception:  # any cache failure falls back to the database
-        logger.warning("Credit cache unavailable; reading snapshots", exc_info=True)
-        found = {}
-    result = {pk: found[_key(pk)] for pk in ids if _key(pk) in found}
+    result = _current.get(ids)
+    wanted = [pk for pk in ids if pk not in result]
+    if wanted:
+        try:
+            found = cache.get_many([_key(pk) for pk in wanted])
+        except Exception:  # any cache failure falls back to the database
+            logger.warning("Credit cache unavailable; reading snapshots", exc_info=True)
+            found = {}
+        from_cache = {pk: found[_key(pk)] for pk in wanted if _key(pk) in found}
+        result.update(from_cache)
+        _current.remember(from_cache)
     missing = [pk for pk in ids if pk not in result]
     if missing:
         snapshots = selectors.current_snapshots(missing)
@@ -60,6 +67,7 @@ def current_credits(merchant_ids: Iterable[int]) -> dict[int, dict]:
             )
         except Exception:
             logger.warning("Credit cache unavailable; not stored", exc_info=True)
+        _current.remember(fresh)
     return result
 
 
@@ -68,10 +76,76 @@ def current_credit(merchant_id: int) -> dict:
 
 
 def invalidate(merchant_ids: Iterable[int]) -> None:
+    """After a recomputation: the merchants' entries go from the cache, and every process drops
+    what it remembered (this one at once, the others at their next check of the generation)."""
+    ids = list(merchant_ids)
+    _current.clear()
     try:
-        cache.delete_many([_key(pk) for pk in merchant_ids])
+        cache.delete_many([_key(pk) for pk in ids])
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
         logger.warning("Credit cache unavailable; entries expire on their own", exc_info=True)
+
+
+class _RememberedCredits:
+    """Each web process's copy of current credits it read from the cache, so that a lookup of a
+    merchant asked for again needs no round trip to Redis.
+
+    Whether it is still current is one small read of a generation token in the cache, at most
+    every CREDIT_MEMORY_CHECK_SECONDS per process: ``invalidate`` replaces the token, and a
+    process that sees a new one (or cannot read any: Redis down or flushed) forgets everything.
+    So a new snapshot is answered by every process within that time of its commit, and no entry
+    is kept longer than CREDIT_MEMORY_SECONDS whatever happens to Redis.
+    """
+
+    def __init__(self, *, size: int):
+        self.size = size
+        self._entries: dict[int, tuple[float, dict]] = {}
+        self._generation: str | None = None
+        self._checked_at = float("-inf")
+
+    def get(self, merchant_ids: list[int]) -> dict[int, dict]:
+        now = time.monotonic()
+        if now - self._checked_at >= settings.CREDIT_MEMORY_CHECK_SECONDS:
+            self._checked_at = now
+            generation = self._read_generation()
+            if generation is None or generation != self._generation:
+                self._entries = {}
+            self._generation = generation
+        found = {}
+        for pk in merchant_ids:
+            entry = self._entries.get(pk)
+            if entry is not None and entry[0] > now:
+                found[pk] = entry[1]
+        return found
+
+    @staticmethod
+    def _read_generation() -> str | None:
+        try:
+            generation = cache.get(_GENERATION_KEY)
+            if generation is None:  # the first process to ask, or Redis was flushed
+                cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                generation = cache.get(_GENERATION_KEY)
+        except Exception:
+            return None
+        return generation
+
+    def remember(self, payloads: dict[int, dict]) -> None:
+        if self._generation is None:  # nothing tells this process when they change
+            return
+        expires = time.monotonic() + settings.CREDIT_MEMORY_SECONDS
+        for pk, payload in payloads.items():
+            if len(self._entries) >= self.size:
+                self._entries.pop(next(iter(self._entries)), None)
+            self._entries[pk] = (expires, payload)
+
+    def clear(self) -> None:
+        self._entries = {}
+        self._checked_at = float("-inf")
+
+
+_GENERATION_KEY = "credit:generation"
+_current = _RememberedCredits(size=100_000)
 
 
 # --- This process's memory ------------------------------------------------------------------
@@ -142,3 +216,4 @@ def clear_memory() -> None:
     _api_keys.clear()
     _merchant_ids.clear()
     _presented.clear()
+    _current.clear()

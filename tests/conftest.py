@@ -100,13 +100,17 @@ def _private_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _forget_process_memory():
-    """What web processes keep in memory (credit.cache: API keys, merchant ids) belongs to one
-    database: each test's rows are rolled back, so each test starts with nothing remembered."""
+    """What web processes keep in memory (credit.cache: API keys, merchant ids, credits; the
+    API's rate leases) belongs to one database: each test's rows are rolled back, so each test
+    starts with nothing remembered."""
     from credit import cache
+    from credit.api import throttling
 
     cache.clear_memory()
+    throttling.forget_leases()
     yield
     cache.clear_memory()
+    throttling.forget_leases()
 
 
 @pytest.fixture

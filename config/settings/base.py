@@ -391,6 +391,11 @@ if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_
 CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300, minimum=0)
 # Cached current credit per merchant; recomputation deletes the entry, this is only a safety net.
 CREDIT_CACHE_TIMEOUT = 60 * 60
+# Each web process also remembers the current credits it read (credit.cache): a new snapshot is
+# answered by every process within CREDIT_MEMORY_CHECK_SECONDS of its commit, and nothing is
+# remembered longer than CREDIT_MEMORY_SECONDS (the bound while Redis cannot be reached).
+CREDIT_MEMORY_CHECK_SECONDS = 0.25
+CREDIT_MEMORY_SECONDS = 60
 # Seconds each web process keeps an API key in memory: revoking a key, disabling its account or
 # changing its role takes effect in every process within this time (credit.cache).
 CREDIT_API_KEY_CACHE_SECONDS = int_var("CREDIT_API_KEY_CACHE_SECONDS", 10)

@@ -53,3 +53,13 @@ def test_an_unreachable_redis_counts_nothing_and_refuses_nothing(monkeypatch, ca
     with caplog.at_level(logging.ERROR, logger="redress.cache"):
         assert core_cache.count_in_window("k", 60) == (1, 60.0)
     assert "Cache unavailable" in caplog.text
+
+
+def test_events_can_be_counted_several_at_a_time(monkeypatch):
+    monkeypatch.setattr(core_cache, "cache", LocMemCache(f"test-{uuid.uuid4().hex}", {}))
+
+    assert [core_cache.count_in_window("k", 60, amount=5)[0] for _ in range(2)] == [5, 10]
+    if settings.REDIS_URL:
+        monkeypatch.undo()
+        key = f"test:{uuid.uuid4().hex}"
+        assert [core_cache.count_in_window(key, 60, amount=5)[0] for _ in range(2)] == [5, 10]

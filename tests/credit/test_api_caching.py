@@ -204,3 +204,47 @@ def test_the_credit_cache_lives_in_redis_and_a_recomputation_deletes_it(
     second = platform_api_client.get(_url(merchant))
     assert server.exists(key)
     assert (first.json()["sample"]["cases"], second.json()["sample"]["cases"]) == (1, 2)
+
+
+def test_a_process_answers_a_merchant_asked_again_from_its_memory(merchant, settings):
+    settings.CREDIT_MEMORY_CHECK_SECONDS = 3600
+    first = cache.current_credit(merchant.pk)
+    # Gone from the shared cache (and not replaced by a recomputation): this process still knows.
+    django_cache.delete(cache._key(merchant.pk))
+
+    assert cache.current_credit(merchant.pk) == first
+    assert django_cache.get(cache._key(merchant.pk)) is None, "it was read again"
+
+
+def test_another_process_s_recomputation_is_seen_at_the_next_check(
+    merchant, settings, django_capture_on_commit_callbacks
+):
+    settings.CREDIT_MEMORY_CHECK_SECONDS = 3600
+    before = cache.current_credit(merchant.pk)
+    decided_case(merchant, "referred_unresolved", now=NOW + DAY)
+    with django_capture_on_commit_callbacks(execute=False):  # this process is not told
+        services.credit_recompute(merchant_ids=[merchant.pk], now=NOW + DAY)
+    # What the other process's invalidate() did to the shared cache:
+    django_cache.delete(cache._key(merchant.pk))
+    django_cache.set(cache._GENERATION_KEY, "another process", timeout=None)
+
+    assert cache.current_credit(merchant.pk) == before, "checked again before its time"
+    settings.CREDIT_MEMORY_CHECK_SECONDS = 0
+    after = cache.current_credit(merchant.pk)
+    assert (before["case_count"], after["case_count"]) == (1, 2)
+
+
+def test_without_a_reachable_cache_nothing_is_remembered(
+    merchant, monkeypatch, django_assert_num_queries
+):
+    from django_redis.cache import RedisCache
+
+    dead = RedisCache(
+        "redis://127.0.0.1:9/0",
+        {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True}},
+    )
+    monkeypatch.setattr(cache, "cache", dead)
+
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            assert cache.current_credit(merchant.pk)["case_count"] == 1
