@@ -100,3 +100,17 @@ def test_the_volumes_mount_points_belong_to_the_app_user(compose, dockerfile):
 
     assert targets <= set(mkdir)
     assert "USER redress" in dockerfile
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_before_its_first_request():
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    assert hooks["worker_class"] == "sync"
+    assert gc.get_freeze_count() == 0
+    try:
+        hooks["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
