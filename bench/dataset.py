@@ -1025,3 +1025,22 @@ def vacuum_analyze(log: Callable[[str], None] = print) -> float:
     elapsed = time.perf_counter() - started
     log(f"  {'vacuum analyze':<28} {'':>10}      {elapsed:7.2f} s")
     return elapsed
+
+
+def settle(log: Callable[[str], None] = print) -> float:
+    """Between a phase that wrote a lot (the full recomputation retires and writes 100,000
+    snapshots) and one that is timed: VACUUM ANALYZE and a CHECKPOINT, so that autovacuum and
+    the checkpointer do not write in the background of the measurement, as on a database some
+    time after a nightly run."""
+    started = time.perf_counter()
+    from django.db import DatabaseError
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        try:
+            cursor.execute("CHECKPOINT")
+        except DatabaseError as error:  # a role without pg_checkpoint: measured all the same
+            log(f"  no CHECKPOINT ({error})")
+    elapsed = time.perf_counter() - started
+    log(f"  {'settle (vacuum, checkpoint)':<28} {'':>10}      {elapsed:7.2f} s")
+    return elapsed

@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(credit.full_recomputation(log))
 
     if phases & {"api", "incremental", "upload"}:
+        dataset.settle(log=log)
         secret = api.platform_key()
         from config import gunicorn as gunicorn_conf
 
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if "sweep" in phases:
         log("== deadline sweep")
+        dataset.settle(log=log)
         results += sweep.measure(log=log)
         # What the sweep enqueued (e-mails, recomputations) has no worker to run it now.
         app.control.purge()
