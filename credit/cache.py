@@ -79,12 +79,13 @@ def invalidate(merchant_ids: Iterable[int]) -> None:
     """After a recomputation: the merchants' entries go from the cache, and every process drops
     what it remembered (this one at once, the others at their next check of the generation)."""
     ids = list(merchant_ids)
-    _current.clear()
     try:
         cache.delete_many([_key(pk) for pk in ids])
         cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
     except Exception:
         logger.warning("Credit cache unavailable; entries expire on their own", exc_info=True)
+    # After the shared cache: what this process reads next is the new generation's.
+    _current.clear()
 
 
 class _RememberedCredits:

@@ -233,7 +233,15 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "redress.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: files under var/, shared by the web process, the worker and beat of
+    # `make run`, so that a recomputation in the worker drops the web process's credit entries
+    # (a per-process memory cache would keep answering the old credit for an hour).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = broker_url_var("CELERY_BROKER_URL", REDIS_URL or "filesystem://")

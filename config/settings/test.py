@@ -14,6 +14,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
 RATELIMIT_ENABLE = False
 
+# Without Redis each test process keeps its own cache in memory (nothing shared between runs).
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
 # real worker against the configured broker.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -26,9 +26,9 @@ PRODUCTION_ENV = {
 }
 
 
-def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+def _manage(*args: str, env: dict, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     # The test process's own settings must not leak into the production process.
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", *unset}
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args],
@@ -90,3 +90,24 @@ def test_missing_or_malformed_variable_stops_startup_naming_it(overrides, named)
 @pytest.mark.django_db
 def test_migrations_are_committed_for_every_model_change():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_without_redis_the_processes_of_make_run_share_one_cache(tmp_path):
+    """The web process, the worker and beat of the embedded default are separate processes: a
+    credit entry the worker drops must be gone for the web process too."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "REDRESS_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    write = "from django.core.cache import cache; cache.set('shared', 'from the worker', 60)"
+    read = "from django.core.cache import cache; print(cache.get('shared'))"
+
+    unset = ("REDIS_URL", "CELERY_BROKER_URL")
+    written = _manage("shell", "-c", write, env=env, unset=unset)
+    assert written.returncode == 0, written.stdout + written.stderr
+    result = _manage("shell", "-c", read, env=env, unset=unset)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "from the worker"
+    assert (tmp_path / "cache").is_dir()
