@@ -39,7 +39,7 @@ class ConsumerRight(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    """What went wrong, grounded in the research in shared/seeds/."""
+    """What went wrong, grounded in the research that docs/design.md summarises."""
 
     NON_DELIVERY = "non_delivery", _("Not delivered or delivered late")
     NOT_AS_DESCRIBED = "not_as_described", _("Not as described or counterfeit")

@@ -434,9 +434,10 @@ CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
 }
 
 # --- odr (cases, deadlines, notifications) ------------------------------------------------
-# Calendar days per stage (DESIGN.md): screening 2, the consumer's extra information 7, the
-# merchant's first answer 10 (EU ODR and China's ODR enterprises), negotiation 30, mediation
-# 45, paying a settlement 15. Each can be changed with REDRESS_DEADLINE_<STAGE>_DAYS.
+# Calendar days per stage (docs/design.md gives the sources): screening 2, the consumer's extra
+# information 7, the merchant's first answer 10 (as the EU ODR platform gave traders),
+# negotiation 30, mediation 45, paying a settlement 15. Each can be changed with
+# REDRESS_DEADLINE_<STAGE>_DAYS.
 _REDRESS_DEADLINE_DEFAULTS = {
     "screening": 2,
     "consumer_info": 7,
