@@ -226,10 +226,6 @@ class Complaint(models.Model):
         """Held and not yet accepted by a mediator (a rejected hold stays held for credit)."""
         return self.held_at is not None and self.hold_decision != HoldDecision.ACCEPTED
 
-    @property
-    def is_pseudonymised(self) -> bool:
-        return self.pseudonymised_at is not None
-
 
 class Respondent(models.Model):
     """A party the complaint is against, linked to a merchant or only named by the consumer."""
