@@ -352,7 +352,9 @@ SITE_URL = url_var("SITE_URL", "http://127.0.0.1:8000")
 REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
 CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
     "task": "core.tasks.verify_integrity",
-    "schedule": crontab(hour=3, minute=30),
+    # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so the
+    # check sees the night's redactions finished and does not read every file while they run.
+    "schedule": crontab(hour=4, minute=30),
     "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
 }
 
