@@ -40,9 +40,11 @@ load: bootstrap
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(UV) run python -m bench.load
 
+## make lint: ruff, and the order of the apps (import-linter, contracts in pyproject.toml)
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+	$(UV) run lint-imports --no-cache
 
 format:
 	$(UV) run ruff check --fix .

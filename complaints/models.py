@@ -39,7 +39,7 @@ class ConsumerRight(models.TextChoices):
 
 
 class Category(models.TextChoices):
-    """What went wrong, grounded in the research in shared/seeds/."""
+    """What went wrong, grounded in the research that docs/design.md summarises."""
 
     NON_DELIVERY = "non_delivery", _("Not delivered or delivered late")
     NOT_AS_DESCRIBED = "not_as_described", _("Not as described or counterfeit")
@@ -225,10 +225,6 @@ class Complaint(models.Model):
     def is_held(self) -> bool:
         """Held and not yet accepted by a mediator (a rejected hold stays held for credit)."""
         return self.held_at is not None and self.hold_decision != HoldDecision.ACCEPTED
-
-    @property
-    def is_pseudonymised(self) -> bool:
-        return self.pseudonymised_at is not None
 
 
 class Respondent(models.Model):

@@ -2,7 +2,7 @@
 
 A pure function of its inputs (no database, no request), so every purchase mode and disclosure
 state can be tested on its own and the wizard, the demo data and later the mediators' tools get
-the same answer. The rule is DESIGN.md's "Who is responsible":
+the same answer. The rule is "Who is responsible" in docs/design.md:
 
 - spot purchasing (现货代购): the agent sold the goods, so the agent is the seller;
 - non-spot purchasing (非现货代购): the overseas supplier is the seller, and the agent answers

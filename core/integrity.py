@@ -104,7 +104,7 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AppendOnlyModel(models.Model):
     """A row that is inserted once and never changed or deleted.
 
-    This is a guard, not business flow (STYLE.md keeps that out of save()): ``save`` only ever
+    This is a guard, not business flow (docs/style.md keeps that out of save()): ``save`` only ever
     inserts (an instance given the id of an existing row fails on the primary key instead of
     overwriting it) and ``delete`` always refuses.
     """

@@ -295,10 +295,6 @@ def current_snapshots(merchant_ids: Iterable[int]) -> dict[int, CreditSnapshot]:
     }
 
 
-def current_snapshot(merchant_id: int) -> CreditSnapshot | None:
-    return CreditSnapshot.objects.filter(merchant_id=merchant_id, is_current=True).first()
-
-
 def with_current_grade(merchants: QuerySet[Merchant]) -> QuerySet[Merchant]:
     """Annotate ``credit_grade`` (NR when never computed) and ``credit_score`` from each
     merchant's current snapshot, in the same query."""
@@ -415,10 +411,6 @@ _SUMMARY_FIELDS = (
 
 def merchants_for_api() -> QuerySet[Merchant]:
     return Merchant.objects.only(*_SUMMARY_FIELDS).prefetch_related("roles")
-
-
-def merchant_by_public_id(public_id) -> Merchant | None:
-    return merchants_for_api().filter(public_id=public_id).first()
 
 
 def merchant_by_url(raw_url: str) -> Merchant | None:

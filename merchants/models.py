@@ -122,7 +122,7 @@ class Merchant(models.Model):
 
     @property
     def disclosure_is_adequate(self) -> bool:
-        """Complete and verified: otherwise a platform answers for this seller (DESIGN.md)."""
+        """Complete and verified: otherwise a platform answers for this seller (docs/design.md)."""
         return self.is_verified and self.completeness == 100
 
 

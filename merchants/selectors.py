@@ -95,14 +95,6 @@ def shops_matching_url(raw_url: str) -> QuerySet[Shop]:
     return Shop.objects.none()
 
 
-def merchant_by_shop_url(raw_url: str) -> Merchant | None:
-    """The merchant behind a link when exactly one merchant's shop matches it, else None."""
-    merchant_ids = set(shops_matching_url(raw_url).values_list("merchant_id", flat=True))
-    if len(merchant_ids) != 1:
-        return None
-    return Merchant.objects.get(pk=merchant_ids.pop())
-
-
 _URL_LIKE = re.compile(r"^(?:https?://|www\.)|^[^\s/@]+\.[^\s/@.]{2,}(?:[:/?#]|$)", re.IGNORECASE)
 
 

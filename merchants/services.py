@@ -483,7 +483,7 @@ def proposal_submit(*, merchant_id: int, user, data: Mapping[str, Any]) -> Discl
     merchant waits for review at a time.
     """
     if merchant_id not in merchant_ids_represented_by(user):
-        raise PermissionDenied("Only a representative of this merchant can propose changes.")
+        raise PermissionDenied(_("Only a representative of this merchant can propose changes."))
     merchant = Merchant.objects.select_for_update().get(pk=merchant_id)
     unknown = set(data) - set(IDENTITY_FIELDS)
     if unknown:
@@ -520,7 +520,7 @@ def proposal_submit(*, merchant_id: int, user, data: Mapping[str, Any]) -> Discl
 
 def _require_staff(user) -> None:
     if not (getattr(user, "is_authenticated", False) and user.is_staff):
-        raise PermissionDenied("Only staff can do this.")
+        raise PermissionDenied(_("Only staff can do this."))
 
 
 def _lock_proposal(proposal_id: int) -> tuple[Merchant, DisclosureProposal]:
@@ -678,10 +678,6 @@ def _notify_representatives(merchant: Merchant, event: VerificationEvent) -> Non
         )
 
 
-def verification_valid_for() -> dt.timedelta:
-    return dt.timedelta(days=settings.REDRESS_VERIFICATION_VALID_DAYS)
-
-
 @transaction.atomic
 def verification_mark_pending(*, merchant_id: int, actor, note: str = "") -> VerificationEvent:
     merchant = Merchant.objects.select_for_update().get(pk=merchant_id)
@@ -784,7 +780,7 @@ def document_upload(*, merchant_id: int, user, kind: str, uploaded) -> Verificat
     An unverified, rejected or expired merchant becomes pending: the upload asks staff to check.
     """
     if not user.is_staff and merchant_id not in merchant_ids_represented_by(user):
-        raise PermissionDenied("Only a representative of this merchant can upload documents.")
+        raise PermissionDenied(_("Only a representative of this merchant can upload documents."))
     if kind not in VerificationDocument.Kind.values:
         raise ValidationError({"kind": _("Choose what kind of document this is.")})
     try:

@@ -17,7 +17,7 @@ def stage_duration(kind: str) -> timedelta:
 def deadline_for(kind: str, *, start: datetime | None = None) -> datetime:
     """The deadline of a stage that starts at ``start`` (now by default), in UTC.
 
-    Calendar days, not working days: the periods in DESIGN.md are counted that way, and a
+    Calendar days, not working days: the periods in docs/design.md are counted that way, and a
     consumer in one country and a merchant in another do not share public holidays.
     """
     start = start or timezone.now()

@@ -10,7 +10,7 @@ from .models import CLOSED_STATES, OPEN_STATES, CaseState, Offer, Outcome, Party
 
 S = CaseState
 
-# The DESIGN.md state machine: action -> states it may start from.
+# The state machine of docs/design.md: action -> states it may start from.
 ALLOWED_FROM: dict[str, frozenset[str]] = {
     # screening
     "accept": frozenset({S.SUBMITTED}),

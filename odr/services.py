@@ -1,4 +1,4 @@
-"""Every change to a case: one function per move of the DESIGN.md state machine, plus offers,
+"""Every change to a case: one function per move of the docs/design.md state machine, plus offers,
 messages, mediator assignment, deadline expiry, reminders and ratings.
 
 Each move locks the case row, refuses a stale form (``expected_version``) or a move the state
@@ -679,7 +679,7 @@ def case_info_provided(
 
 
 def _merchant_answered(case: Case, *, kind: str, actor, now: datetime, note: str = "", data=None):
-    """awaiting_merchant -> negotiation, the DESIGN's "respond" arrow."""
+    """awaiting_merchant -> negotiation: the merchant's first answer (docs/design.md)."""
     from_state = case.state
     case.state = S.NEGOTIATION
     fields = ["state", *_note_merchant_answer(case, now), *_set_deadline(case, K.NEGOTIATION, now)]
@@ -705,7 +705,8 @@ def merchant_accept_claim(
     now: datetime | None = None,
 ) -> Case:
     """The merchant gives the consumer what the complaint asks for: the case settles on the
-    claim's terms (from awaiting_merchant it passes through negotiation, as DESIGN.md draws it).
+    claim's terms (from awaiting_merchant it passes through negotiation, as the diagram in
+    docs/design.md draws it).
     """
     now = _now(now)
     case = _lock(case_id, expected_version)
@@ -1651,9 +1652,10 @@ def case_rate(*, case_id: int, consumer, score: int, comment: str = "") -> CaseR
 def cases_expire_deadlines(
     *, case_ids: list[int], now: datetime | None = None, pool: MediatorPool | None = None
 ) -> dict[int, str]:
-    """What a passed deadline does (DESIGN.md, issue 5), done by the system (actor None), for
-    a batch of cases at once: the sweep's batches cost the same few queries whatever they hold
-    (see _apply); ``pool`` carries the mediators' loads from one batch to the next.
+    """What a passed deadline does (the case diagram of docs/design.md), done by the system
+    (actor None), for a batch of cases at once: the sweep's batches cost the same few queries
+    whatever they hold (see _apply); ``pool`` carries the mediators' loads from one batch to the
+    next.
 
     Returns {case id: event kind written} for the cases that moved. A case whose deadline is
     not past, or that already moved on, is left as it is: that check under the lock is what
@@ -1714,7 +1716,7 @@ def _expire(case: Case, *, now: datetime, writes: _Writes, pool: MediatorPool) -
 
     if kind == K.MERCHANT_RESPONSE and state == S.AWAITING_MERCHANT:
         # Recorded now, not at closing: not answering is what the credit engine must see
-        # at once (DESIGN.md: "an unanswered case ... counts against their credit").
+        # at once (docs/design.md: an unanswered case "counts against its credit at once").
         case.outcome = Outcome.MERCHANT_UNRESPONSIVE
         writes.recompute.append(case)
         _enter_mediation(

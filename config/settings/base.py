@@ -352,7 +352,9 @@ SITE_URL = url_var("SITE_URL", "http://127.0.0.1:8000")
 REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
 CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
     "task": "core.tasks.verify_integrity",
-    "schedule": crontab(hour=3, minute=30),
+    # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so the
+    # check sees the night's redactions finished and does not read every file while they run.
+    "schedule": crontab(hour=4, minute=30),
     "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
 }
 
@@ -434,9 +436,10 @@ CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
 }
 
 # --- odr (cases, deadlines, notifications) ------------------------------------------------
-# Calendar days per stage (DESIGN.md): screening 2, the consumer's extra information 7, the
-# merchant's first answer 10 (EU ODR and China's ODR enterprises), negotiation 30, mediation
-# 45, paying a settlement 15. Each can be changed with REDRESS_DEADLINE_<STAGE>_DAYS.
+# Calendar days per stage (docs/design.md gives the sources): screening 2, the consumer's extra
+# information 7, the merchant's first answer 10 (as the EU ODR platform gave traders),
+# negotiation 30, mediation 45, paying a settlement 15. Each can be changed with
+# REDRESS_DEADLINE_<STAGE>_DAYS.
 _REDRESS_DEADLINE_DEFAULTS = {
     "screening": 2,
     "consumer_info": 7,

@@ -66,3 +66,19 @@ def test_every_beat_entry_names_a_registered_task_with_a_schedule():
         assert entry["task"] in tasks, key
         schedule = entry["schedule"]
         assert isinstance(schedule, crontab) or schedule >= timedelta(minutes=1), key
+
+
+def test_the_nightly_jobs_start_one_after_another():
+    # Credit first (decay moves every score a little each day), then retention, then the
+    # integrity check over what retention left: an hour apart, none at the same time.
+    nightly = {
+        key: (entry["schedule"].hour, entry["schedule"].minute)
+        for key, entry in settings.CELERY_BEAT_SCHEDULE.items()
+        if isinstance(entry["schedule"], crontab)
+    }
+
+    assert nightly == {
+        "credit-recompute-all": ({2}, {30}),
+        "odr-apply-retention": ({3}, {30}),
+        "core-verify-integrity": ({4}, {30}),
+    }

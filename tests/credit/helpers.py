@@ -86,3 +86,8 @@ def rate(merchant, *, now=NOW) -> CreditSnapshot:
 
 def decay(age_days: float, half_life: float = 365) -> float:
     return 0.5 ** (age_days / half_life)
+
+
+def current_snapshot(merchant_id: int) -> CreditSnapshot | None:
+    """The merchant's current snapshot, read straight from the table."""
+    return CreditSnapshot.objects.filter(merchant_id=merchant_id, is_current=True).first()

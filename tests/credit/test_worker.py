@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from credit.selectors import current_snapshot
 from odr import services as odr
 from odr.models import Outcome
 from tests.conftest import wait_for
+from tests.credit.helpers import current_snapshot
 from tests.factories import CaseFactory, MerchantRepresentativeFactory, UserFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

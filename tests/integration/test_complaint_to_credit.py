@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from complaints import services as complaint_services
-from credit.selectors import current_snapshot
 from odr import services as odr_services
 from odr.models import Case, CaseState, Outcome
+from tests.credit.helpers import current_snapshot
 from tests.factories import (
     ComplaintFactory,
     MerchantRepresentativeFactory,

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from merchants import services
 from merchants.models import VerificationDocument, VerificationState
@@ -89,6 +90,24 @@ def test_a_representative_cannot_upload_for_another_merchant(merchant, pdf_bytes
 
     with pytest.raises(PermissionDenied):
         _upload(merchant, stranger, pdf_bytes)
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "Only a representative of this merchant can upload documents."),
+        ("zh-hans", "只有该商家的代表才能上传文件。"),
+    ],
+    ids=["en", "zh-hans"],
+)
+def test_a_refused_upload_says_why_in_the_readers_language(merchant, pdf_bytes, language, message):
+    stranger = MerchantRepresentativeFactory().user
+
+    with translation.override(language), pytest.raises(PermissionDenied) as raised:
+        _upload(merchant, stranger, pdf_bytes)
+
+    assert str(raised.value) == message
+    assert not VerificationDocument.objects.exists()
 
 
 def test_an_unknown_kind_is_refused(merchant, representative, pdf_bytes):

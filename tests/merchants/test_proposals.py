@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from merchants import services
 from merchants.models import DisclosureProposal, DisclosureVersion, VerificationState
@@ -111,6 +112,33 @@ def test_a_representative_of_another_merchant_cannot_propose(merchant):
 def test_a_consumer_cannot_propose(merchant, consumer):
     with pytest.raises(PermissionDenied):
         _submit(merchant, consumer, contact_phone="+49 40 1234 5678")
+
+
+@pytest.mark.parametrize(
+    ("language", "proposing", "reviewing"),
+    [
+        (
+            "en",
+            "Only a representative of this merchant can propose changes.",
+            "Only staff can do this.",
+        ),
+        ("zh-hans", "只有该商家的代表才能提议修改。", "只有工作人员才能进行此操作。"),
+    ],
+    ids=["en", "zh-hans"],
+)
+def test_a_refusal_says_why_in_the_readers_language(
+    merchant, representative, consumer, language, proposing, reviewing
+):
+    proposal = _submit(merchant, representative, contact_phone="+49 40 1234 5678")
+
+    with translation.override(language):
+        with pytest.raises(PermissionDenied) as refused_proposal:
+            _submit(merchant, consumer, contact_phone="+49 40 8765 4321")
+        with pytest.raises(PermissionDenied) as refused_review:
+            services.proposal_approve(proposal_id=proposal.pk, reviewer=representative)
+
+    assert str(refused_proposal.value) == proposing
+    assert str(refused_review.value) == reviewing
 
 
 def test_representatives_cannot_review_proposals(merchant, representative):

@@ -120,14 +120,6 @@ def test_the_most_specific_shop_wins_over_a_platform_front_page(merchant, platfo
     assert list(selectors.shops_matching_url("https://harbourline.example/help")) == [front]
 
 
-def test_merchant_by_shop_url_answers_only_when_one_merchant_matches(merchant):
-    ShopFactory(merchant=merchant, url="https://shop.example/a")
-    assert selectors.merchant_by_shop_url("https://WWW.shop.example/a/") == merchant
-
-    ShopFactory(url="https://shop.example/a")  # another merchant claims the same shop
-    assert selectors.merchant_by_shop_url("https://shop.example/a") is None
-
-
 def test_links_record_who_works_with_whom():
     agent = MerchantFactory(roles=["agent_spot"])
     supplier = MerchantFactory(roles=["supplier"])

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, HoldDecision, HoldReason
-from credit.selectors import current_snapshot
 from credit.services import credit_recompute
 from odr import services
 from odr.models import Case, CaseState, Outcome
 from odr.selectors import credit_case_rows
+from tests.credit.helpers import current_snapshot
 from tests.factories import (
     CaseFactory,
     ComplaintFactory,
