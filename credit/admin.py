@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from . import services
-from .models import ApiKey, CreditSnapshot, WebhookDelivery, WebhookEndpoint
+from .models import (
+    WEBHOOK_ID_PREFIX,
+    ApiKey,
+    CreditSnapshot,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 
 
 class ApiKeyCreateForm(forms.Form):
@@ -168,8 +176,10 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_filter = ("event", ("delivered_at", admin.EmptyFieldListFilter))
     list_select_related = ("endpoint",)
     search_fields = ("endpoint__url",)
+    search_help_text = _("An endpoint's URL, or a webhook id (msg_…) a platform received.")
     readonly_fields = (
         "endpoint",
+        "webhook_id",
         "event",
         "payload",
         "attempts",
@@ -187,6 +197,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("webhook id"))
+    def webhook_id(self, obj):
+        return obj.webhook_id
+
+    def get_search_results(self, request, queryset, search_term):
+        # A platform quotes the webhook-id header it received; the column holds the bare UUID.
+        term = search_term.strip()
+        if not term.startswith(WEBHOOK_ID_PREFIX):
+            return super().get_search_results(request, queryset, search_term)
+        try:
+            message_id = uuid.UUID(term.removeprefix(WEBHOOK_ID_PREFIX))
+        except ValueError:
+            return queryset.none(), False
+        return queryset.filter(message_id=message_id), False
 
     def has_redeliver_permission(self, request):
         return request.user.has_perm("credit.change_webhookdelivery")

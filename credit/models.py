@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, URLValidator
@@ -10,6 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from merchants.models import Merchant
+
+from . import webhooks
+
+# The prefix of the standard's own examples; it tells a webhook id from other ids in a log.
+WEBHOOK_ID_PREFIX = "msg_"
 
 
 class Grade(models.TextChoices):
@@ -125,7 +130,7 @@ class ApiKey(models.Model):
 
 
 def _webhook_secret() -> str:
-    return secrets.token_hex(32)
+    return webhooks.new_secret()
 
 
 class WebhookEndpoint(models.Model):
@@ -141,9 +146,17 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(
         _("URL"), max_length=500, validators=[URLValidator(schemes=["http", "https"])]
     )
-    # Shared with the client to check the X-Redress-Signature header; kept in clear because
-    # every delivery is signed with it.
-    secret = models.CharField(_("signing secret"), max_length=100, default=_webhook_secret)
+    # Shared with the client to check the webhook-signature header; kept in clear because
+    # every delivery is signed with it. Always in the standard's "whsec_<base64>" form.
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=100,
+        default=_webhook_secret,
+        help_text=_(
+            "Give it to the platform: any Standard Webhooks library checks the "
+            "webhook-signature header with it."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -165,6 +178,9 @@ class WebhookDelivery(models.Model):
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
+    # Random rather than the primary key: receivers keep it as an idempotency key, and a second
+    # Redress database (staging, a restore) must not reuse ids they have already seen.
+    message_id = models.UUIDField(_("webhook id"), default=uuid.uuid4, unique=True, editable=False)
     event = models.CharField(_("event"), max_length=50, choices=Event)
     payload = models.JSONField(_("payload"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -184,3 +200,8 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.endpoint}"
+
+    @property
+    def webhook_id(self) -> str:
+        """The webhook-id header: the same on every attempt and every resend of this delivery."""
+        return f"{WEBHOOK_ID_PREFIX}{self.message_id.hex}"

@@ -446,8 +446,7 @@ def webhook_deliver(*, delivery_id: int) -> DeliveryAttempt:
     outcome = webhooks.post(
         url=endpoint.url,
         secret=endpoint.secret,
-        event=delivery.event,
-        delivery_id=delivery.pk,
+        message_id=delivery.webhook_id,
         payload=delivery.payload,
         timeout=settings.CREDIT_WEBHOOK_TIMEOUT,
     )

@@ -129,7 +129,7 @@ def test_staff_register_webhook_endpoints_with_a_generated_secret(client, superu
 
     assert response.status_code == 302
     endpoint = WebhookEndpoint.objects.get()
-    assert len(endpoint.secret) == 64
+    assert endpoint.secret.startswith("whsec_") and len(endpoint.secret) == 50  # 32 bytes, base64
     page = client.get(f"/admin/credit/webhookendpoint/{endpoint.pk}/change/").content.decode()
     assert endpoint.secret in page
 

@@ -1,14 +1,22 @@
-"""Webhooks: a grade change is POSTed, signed, to each active endpoint, with retries."""
+"""Webhooks: a grade change is POSTed to each active endpoint in the Standard Webhooks format,
+checked here with the standard's own library (as a platform would), with retries."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import http.server
+import importlib
 import json
+import re
 import socket
 import threading
 
 import pytest
+import time_machine
 from celery.exceptions import Retry
+from django.apps import apps
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from credit import services, tasks, webhooks
 from credit.models import WebhookDelivery, WebhookEndpoint
@@ -83,6 +91,45 @@ def _grade_merchant(settings, django_capture_on_commit_callbacks):
     return merchant
 
 
+def _headers(request: dict) -> dict[str, str]:
+    # HTTP header names are case-insensitive; urllib sends "Webhook-id", the standard writes
+    # "webhook-id".
+    return {name.lower(): value for name, value in request["headers"].items()}
+
+
+# The Standard Webhooks reference implementation's own signing test vector
+# (standard-webhooks/standard-webhooks, libraries/python/tests/test_webhooks.py,
+# test_sign_function), written out here rather than computed.
+VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+VECTOR_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+VECTOR_TIMESTAMP = 1614265330
+VECTOR_BODY = b'{"test": 2432232314}'
+VECTOR_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+def test_redress_signs_the_reference_test_vector_exactly():
+    headers = webhooks.signed_headers(
+        secret=VECTOR_SECRET, message_id=VECTOR_ID, timestamp=VECTOR_TIMESTAMP, body=VECTOR_BODY
+    )
+
+    assert headers == {
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+    }
+
+
+def test_new_endpoints_get_a_standard_secret_of_32_random_bytes():
+    client = PlatformClientFactory()
+    first = WebhookEndpoint.objects.create(client=client, url="https://a.example/hook")
+    second = WebhookEndpoint.objects.create(client=client, url="https://b.example/hook")
+
+    # "whsec_" + padded base64 of 32 bytes: 43 characters and one "=".
+    assert re.fullmatch(r"whsec_[A-Za-z0-9+/]{43}=", first.secret)
+    assert len(base64.b64decode(first.secret.removeprefix("whsec_"))) == 32
+    assert first.secret != second.secret
+
+
 def test_a_grade_change_is_posted_signed_to_each_active_endpoint(
     settings, receiver, endpoint, django_capture_on_commit_callbacks
 ):
@@ -92,44 +139,63 @@ def test_a_grade_change_is_posted_signed_to_each_active_endpoint(
 
     assert len(receiver.requests) == 1
     request = receiver.requests[0]
-    headers, body = request["headers"], request["body"]
-    assert headers["X-Redress-Event"] == "merchant.grade_changed"
-    assert webhooks.verify(
-        secret=endpoint.secret,
-        timestamp=int(headers["X-Redress-Timestamp"]),
-        body=body,
-        signature=headers["X-Redress-Signature"],
-    )
-    assert headers["X-Redress-Signature"].startswith("sha256=")
-    payload = json.loads(body)
+    headers, body = _headers(request), request["body"]
+    # What a platform does: the off-the-shelf library, the endpoint's secret, the raw body.
+    payload = Webhook(endpoint.secret).verify(body, request["headers"])
+    assert payload == json.loads(body)
+    delivery = WebhookDelivery.objects.get()
+    assert headers["webhook-id"] == f"msg_{delivery.message_id.hex}"
+    assert re.fullmatch(r"[0-9]+", headers["webhook-timestamp"])
+    assert re.fullmatch(r"v1,[A-Za-z0-9+/]{43}=", headers["webhook-signature"])
+    assert not [name for name in headers if name.startswith("x-redress")]
+    assert payload["event"] == "merchant.grade_changed"
     assert payload["merchant"]["public_id"] == str(merchant.public_id)
     assert payload["previous_grade"] == "NR"
     assert payload["grade"] not in {"NR", ""}
     assert payload["credit_url"].endswith(f"/api/v1/merchants/{merchant.public_id}/credit/")
-    delivery = WebhookDelivery.objects.get()
     assert delivery.endpoint == endpoint
     assert (delivery.attempts, delivery.last_status_code) == (1, 200)
     assert delivery.delivered_at is not None
-    assert headers["X-Redress-Delivery"] == str(delivery.pk)
 
 
-def test_a_signature_over_another_body_or_timestamp_does_not_verify(
+def _tampered(headers: dict, body: bytes):
+    """Each change a forger or a broken proxy could make to a genuine request."""
+    timestamp = int(headers["webhook-timestamp"])
+    grade = json.loads(body)["grade"]
+    yield "body", headers, body + b" "
+    yield "grade", headers, body.replace(f'"grade":"{grade}"'.encode(), b'"grade":"A+"')
+    yield "timestamp", {**headers, "webhook-timestamp": str(timestamp - 1)}, body
+    yield "id", {**headers, "webhook-id": "msg_another"}, body
+    yield "signature", {**headers, "webhook-signature": VECTOR_SIGNATURE}, body
+
+
+def test_a_tampered_request_fails_the_standard_library_check(
     settings, receiver, endpoint, django_capture_on_commit_callbacks
 ):
     _grade_merchant(settings, django_capture_on_commit_callbacks)
-    headers, body = receiver.requests[0]["headers"], receiver.requests[0]["body"]
-    timestamp = int(headers["X-Redress-Timestamp"])
-    signature = headers["X-Redress-Signature"]
+    headers, body = _headers(receiver.requests[0]), receiver.requests[0]["body"]
+    Webhook(endpoint.secret).verify(body, headers)  # the genuine request passes
 
-    assert not webhooks.verify(
-        secret=endpoint.secret, timestamp=timestamp + 1, body=body, signature=signature
-    )
-    assert not webhooks.verify(
-        secret=endpoint.secret, timestamp=timestamp, body=body + b" ", signature=signature
-    )
-    assert not webhooks.verify(
-        secret="another", timestamp=timestamp, body=body, signature=signature
-    )
+    for change, forged_headers, forged_body in _tampered(headers, body):
+        assert (forged_headers, forged_body) != (headers, body), change
+        with pytest.raises(WebhookVerificationError):
+            Webhook(endpoint.secret).verify(forged_body, forged_headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(VECTOR_SECRET).verify(body, headers)
+
+
+def test_a_captured_request_replayed_after_five_minutes_is_refused(
+    settings, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    headers, body = _headers(receiver.requests[0]), receiver.requests[0]["body"]
+    sent_at = dt.datetime.fromtimestamp(int(headers["webhook-timestamp"]), tz=dt.UTC)
+
+    with time_machine.travel(sent_at + dt.timedelta(minutes=4, seconds=59), tick=False):
+        Webhook(endpoint.secret).verify(body, headers)
+    late = time_machine.travel(sent_at + dt.timedelta(minutes=5, seconds=1), tick=False)
+    with late, pytest.raises(WebhookVerificationError, match="too old"):
+        Webhook(endpoint.secret).verify(body, headers)
 
 
 def test_no_grade_change_sends_nothing(receiver, endpoint, django_capture_on_commit_callbacks):
@@ -154,6 +220,29 @@ def test_a_failing_endpoint_is_retried_until_it_accepts(
     assert (delivery.attempts, delivery.last_status_code) == (4, 200)
     assert delivery.delivered_at is not None
     assert delivery.error == ""
+    # Every attempt is the same message (one webhook-id, the receiver's idempotency key), each
+    # signed anew with its own timestamp.
+    ids = {_headers(request)["webhook-id"] for request in receiver.requests}
+    assert ids == {f"msg_{delivery.message_id.hex}"}
+    for request in receiver.requests:
+        Webhook(endpoint.secret).verify(request["body"], request["headers"])
+
+
+def test_a_delivery_sent_again_from_the_log_keeps_its_webhook_id(
+    settings, receiver, endpoint, django_capture_on_commit_callbacks
+):
+    settings.CREDIT_WEBHOOK_MAX_ATTEMPTS = 1
+    receiver.statuses = [500]
+    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.delivered_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.webhook_redeliver(delivery_ids=[delivery.pk])
+
+    first, again = (_headers(request) for request in receiver.requests)
+    assert first["webhook-id"] == again["webhook-id"] == f"msg_{delivery.message_id.hex}"
+    Webhook(endpoint.secret).verify(receiver.requests[1]["body"], receiver.requests[1]["headers"])
 
 
 def test_delivery_gives_up_after_the_last_attempt(
@@ -236,12 +325,7 @@ def test_backoff_doubles_up_to_the_maximum(settings):
 
 def test_only_http_addresses_are_posted_to():
     outcome = webhooks.post(
-        url="file:///etc/passwd",
-        secret="s",
-        event="merchant.grade_changed",
-        delivery_id=1,
-        payload={},
-        timeout=1,
+        url="file:///etc/passwd", secret=VECTOR_SECRET, message_id=VECTOR_ID, payload={}, timeout=1
     )
 
     assert (outcome.ok, outcome.transient) == (False, False)
@@ -272,3 +356,55 @@ def _grade_merchant_without_delivery(settings):
     decided_case(merchant, "resolved_by_merchant")
     services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)  # no commit: nothing sent
     return merchant
+
+
+LEGACY_SECRET = "0123456789abcdef" * 4  # the old form: 64 hex characters, used as the key
+
+
+def test_the_migration_rewrites_old_secrets_in_the_standard_form_with_the_same_key():
+    migration = importlib.import_module("credit.migrations.0004_standard_webhooks")
+    endpoint = WebhookEndpoint.objects.create(
+        client=PlatformClientFactory(), url="https://a.example/hook", secret=LEGACY_SECRET
+    )
+    current = WebhookEndpoint.objects.create(client=endpoint.client, url="https://b.example/hook")
+    current_secret = current.secret
+
+    migration._secrets_to_standard_form(apps, None)
+
+    endpoint.refresh_from_db()
+    current.refresh_from_db()
+    # base64 of the 64 characters themselves: the HMAC key bytes do not change.
+    assert endpoint.secret == (
+        "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZg=="
+    )
+    assert current.secret == current_secret
+
+    migration._secrets_to_old_form(apps, None)
+
+    endpoint.refresh_from_db()
+    current.refresh_from_db()
+    assert endpoint.secret == LEGACY_SECRET
+    assert current.secret == current_secret
+
+
+def test_staff_find_a_delivery_by_the_webhook_id_a_platform_quotes(client, superuser):
+    endpoint = WebhookEndpoint.objects.create(
+        client=PlatformClientFactory(), url="https://a.example/hook"
+    )
+    wanted, _other = (
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event="merchant.grade_changed", payload={}
+        )
+        for _ in range(2)
+    )
+    webhook_id = f"msg_{wanted.message_id.hex}"
+    client.force_login(superuser)
+
+    found = client.get("/admin/credit/webhookdelivery/", {"q": f" {webhook_id} "})
+    malformed = client.get("/admin/credit/webhookdelivery/", {"q": "msg_not-an-id"})
+    page = client.get(f"/admin/credit/webhookdelivery/{wanted.pk}/change/")
+
+    assert list(found.context["cl"].result_list) == [wanted]
+    assert malformed.status_code == 200
+    assert list(malformed.context["cl"].result_list) == []
+    assert webhook_id in page.content.decode()
