@@ -9,9 +9,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.forms import AdminSignInForm
+
 admin.site.site_header = "Redress"
 admin.site.site_title = "Redress mediation"
 admin.site.index_title = "Cases, merchants and credit"
+# The admin's own sign-in asks for the second factor too, so it is no way around it.
+admin.site.login_form = AdminSignInForm
+admin.site.login_template = "admin/sign_in.html"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
