@@ -131,7 +131,8 @@ def test_staff_set_up_an_app_and_then_reach_the_admin(
     assert mismatch in wrong.content.decode()
     assert client.get("/admin/").status_code == 302
 
-    with time_machine.travel(LATER, tick=False):  # 2 s later: past the 1 s throttle after one wrong code
+    # 2 s later: past the 1 s throttle after one wrong code.
+    with time_machine.travel(LATER, tick=False):
         done = client.post(url, {"code": CODE_LATER, "next": "/admin/"})
         assert done.status_code == 200
         codes = done.context["codes"]
