@@ -171,3 +171,48 @@ def test_lockout_of_one_address_leaves_another_alone(client, settings):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(other.pk)
+
+
+def _migration_0004():
+    import importlib
+
+    return importlib.import_module("accounts.migrations.0004_lowercase_emails")
+
+
+def test_migration_lower_cases_existing_addresses():
+    from django.apps import apps
+
+    User.objects.bulk_create(
+        [User(email="Old.Style@Example.ORG", full_name="Old"), User(email="b@x.test")]
+    )
+
+    _migration_0004().lowercase_emails(apps, None)
+
+    assert sorted(User.objects.values_list("email", flat=True)) == [
+        "b@x.test",
+        "old.style@example.org",
+    ]
+
+
+def test_migration_stops_and_names_addresses_that_differ_only_in_case():
+    from django.apps import apps
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("lifting the constraint inside the test's transaction needs PostgreSQL")
+
+    constraint = next(c for c in User._meta.constraints if c.name.endswith("email_ci_unique"))
+    with connection.schema_editor() as editor:  # undone with the test's transaction
+        editor.remove_constraint(User, constraint)
+    User.objects.bulk_create(
+        [User(email="Twin@Example.org"), User(email="twin@example.ORG"), User(email="c@x.test")]
+    )
+
+    with pytest.raises(RuntimeError, match=r"merge or rename .*: twin@example\.org$"):
+        _migration_0004().lowercase_emails(apps, None)
+
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "Twin@Example.org",
+        "twin@example.ORG",
+        "c@x.test",
+    }

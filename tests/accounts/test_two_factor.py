@@ -378,3 +378,31 @@ def test_turning_off_needs_a_verified_session(client):
 
     assert response.url.startswith(reverse("login_verify"))
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_an_administrator_clears_a_lost_phone(client, superuser):
+    user = UserFactory()
+    _with_app(user)
+    client.force_login(superuser)
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_two_factor", "_selected_action": [user.pk]},
+    )
+    client.post(reverse("logout"))
+
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert _password_step(client, user).url == reverse("home")
+
+
+def test_mediators_cannot_clear_anyone_s_second_factor(client, mediator):
+    user = UserFactory()
+    _with_app(user)
+    client.force_login(mediator)
+
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "reset_two_factor", "_selected_action": [user.pk]},
+    )
+
+    assert TOTPDevice.objects.filter(user=user).exists()
