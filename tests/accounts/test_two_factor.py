@@ -406,3 +406,20 @@ def test_mediators_cannot_clear_anyone_s_second_factor(client, mediator):
     )
 
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_with_lockouts_on_the_two_steps_sign_in_and_clear_earlier_failures(client, settings):
+    from axes.models import AccessAttempt
+
+    settings.AXES_ENABLED = True
+    user = UserFactory(email="careful@example.test")
+    _with_app(user)
+    client.post(reverse("login"), {"username": "Careful@Example.test", "password": "wrong"})
+    assert AccessAttempt.objects.filter(username="careful@example.test").exists()
+
+    _password_step(client, user)
+    response = client.post(reverse("login_verify"), {"code": CODE_AT_NOW})
+
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not AccessAttempt.objects.filter(username="careful@example.test").exists()
