@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyModelAdmin
 
-from . import services
+from . import otp, services
 from .models import PrivacyRequest, User
 
 
@@ -52,7 +52,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    actions = ["make_mediator", "make_consumer", "make_platform_client"]
+    actions = ["make_mediator", "make_consumer", "make_platform_client", "reset_two_factor"]
 
     def _set_role(self, request, queryset, role):
         for user in queryset:
@@ -70,6 +70,16 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Make platform client"), permissions=["change"])
     def make_platform_client(self, request, queryset):
         self._set_role(request, queryset, User.Role.PLATFORM_CLIENT)
+
+    @admin.action(
+        description=_("Turn two-step verification off (lost phone)"), permissions=["change"]
+    )
+    def reset_two_factor(self, request, queryset):
+        # The owner signs in with the password alone next time and sets up a new app (staff
+        # are asked to straight away where it is required).
+        for user in queryset:
+            otp.two_factor_disable(user=user)
+        self.message_user(request, _("Two-step verification turned off."), messages.SUCCESS)
 
 
 @admin.register(PrivacyRequest)

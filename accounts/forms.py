@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.template import loader
@@ -14,6 +15,7 @@ from core.forms import HoneypotMixin
 from core.queue import enqueue_on_commit
 from core.tasks import send_email
 
+from . import otp
 from .models import User
 
 
@@ -33,7 +35,7 @@ class RegistrationForm(HoneypotMixin, UserCreationForm):
         fields = ("full_name", "email", "preferred_language")
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        email = User.objects.normalize_email(self.cleaned_data["email"])
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
                 _(
@@ -45,6 +47,15 @@ class RegistrationForm(HoneypotMixin, UserCreationForm):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form with the address typed into an e-mail field; the manager's
+    natural-key lookup makes it match whatever its case."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "username"}
+        )
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "unverified": _(
@@ -57,6 +68,77 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if not user.email_verified and not user.is_staff:
             raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+CODE_INVALID = _(
+    "This code is not valid. Enter the current code from your authenticator app, or one of "
+    "your recovery codes."
+)
+
+
+class OTPCodeForm(forms.Form):
+    """The second step: a code from the authenticator app or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device = None
+
+    def clean_code(self):
+        self.device = otp.verify_code(user=self.user, code=self.cleaned_data["code"])
+        if self.device is None:
+            raise ValidationError(CODE_INVALID, code="invalid_code")
+        return self.cleaned_data["code"]
+
+
+class TOTPSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, asking also for the second factor of accounts that have one, so
+    that the admin is no way around it."""
+
+    otp_code = forms.CharField(
+        label=_("Code (if you use two-step verification)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autofocus": True, "autocomplete": "username"}
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.user_cache
+        if user is not None and otp.two_factor_enabled(user):
+            device = otp.verify_code(user=user, code=cleaned.get("otp_code", ""))
+            if device is None:
+                raise ValidationError(CODE_INVALID, code="invalid_code")
+            # django-otp marks the session verified when auth's login() sees this attribute.
+            user.otp_device = device
+        return cleaned
 
 
 class ResendVerificationForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,10 +15,24 @@ class UserManager(DjangoUserManager):
 
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        # The whole address, not only the domain as Django does: mail servers treat local parts
+        # case-insensitively in practice, and people type their address in any case. Sign-up,
+        # sign-in, password reset, the admin and uniqueness all go through here.
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        # The sign-in lookup of every authentication path (site, admin, createsuperuser); by the
+        # lower-cased address, which the case-insensitive unique index serves.
+        return self.alias(email_lower=Lower("email")).get(
+            email_lower=self.normalize_email(username)
+        )
+
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -69,6 +84,15 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         indexes = [models.Index(fields=["role"])]
+        constraints = [
+            # One account per address whatever its case (the manager stores it lower-cased;
+            # this also holds for rows written around it).
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message=_("An account with this e-mail address already exists."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email

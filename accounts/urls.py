@@ -5,7 +5,7 @@ from django_ratelimit.decorators import ratelimit
 from core.forms import FORM_RATE
 
 from . import views
-from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from .forms import QueuedPasswordResetForm
 
 urlpatterns = [
     path("", views.account, name="account"),
@@ -13,13 +13,16 @@ urlpatterns = [
     path("register/done/", views.RegisterDoneView.as_view(), name="register_done"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),
     path("verify/resend/", views.ResendVerificationView.as_view(), name="resend_verification"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.login_verify, name="login_verify"),
+    path("two-step/", views.two_factor, name="two_factor"),
+    path("two-step/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "two-step/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
     ),
+    path("two-step/turn-off/", views.two_factor_disable, name="two_factor_disable"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

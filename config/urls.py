@@ -7,11 +7,23 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.forms import AdminSignInForm
 
 admin.site.site_header = "Redress"
 admin.site.site_title = "Redress mediation"
 admin.site.index_title = "Cases, merchants and credit"
+# The admin's own sign-in asks for the second factor too, so it is no way around it.
+admin.site.login_form = AdminSignInForm
+admin.site.login_template = "admin/sign_in.html"
+# django-otp's device screens would show staff other people's authenticator secrets; the one
+# thing staff need, clearing a lost phone, is an action on users (accounts.admin).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

@@ -140,6 +140,25 @@ AXES_IPWARE_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# Sign-in. Addresses match whatever their case, and lockouts count them that way too. A second
+# factor (django-otp: an authenticator app, recovery codes as hashed static tokens) is asked of
+# every account that set one up; staff must pass it before any page when
+# REDRESS_STAFF_OTP_REQUIRED is on (accounts.middleware). Production forces it on; local and
+# test settings turn it off, so the demo mediator of `make run` signs in with a password.
+AXES_USERNAME_CALLABLE = "accounts.axes.axes_username"
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.StaffOTPMiddleware"
+)
+REDRESS_STAFF_OTP_REQUIRED = bool_var("REDRESS_STAFF_OTP_REQUIRED", True)
+OTP_TOTP_ISSUER = "Redress"
+# The django-otp admin screens never show a device's secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Public forms that create things (sign-up, e-mails sent on request) are rate limited per
 # address; over the limit the visitor gets a 429 page that says when to try again.
 RATELIMIT_VIEW = "core.views.rate_limited"

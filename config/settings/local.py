@@ -1,9 +1,12 @@
 """Developer default: runs on SQLite and the embedded Celery broker with no services at all."""
 
 from .base import *  # noqa: F403
-from .base import env, list_var
+from .base import bool_var, env, list_var
 
 DEBUG = True
 # A fixed development key is fine here: local settings are never used in production.
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-only")
 ALLOWED_HOSTS = list_var("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# The demo staff accounts of `make run` sign in without an authenticator app; set this to try
+# the production behaviour (staff must set up and use a second factor).
+REDRESS_STAFF_OTP_REQUIRED = bool_var("REDRESS_STAFF_OTP_REQUIRED", False)

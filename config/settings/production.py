@@ -29,4 +29,6 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int_var("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+# Staff see consumers' personal data and evidence: a password alone never lets them in.
+REDRESS_STAFF_OTP_REQUIRED = True
 DATABASES["default"]["CONN_MAX_AGE"] = int_var("CONN_MAX_AGE", 60, minimum=0)

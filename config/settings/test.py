@@ -13,6 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Throttles count across tests through the cache; the tests of throttling switch them on.
 AXES_ENABLED = False
 RATELIMIT_ENABLE = False
+# Staff sign in with a password alone unless a test of the second factor switches this on.
+REDRESS_STAFF_OTP_REQUIRED = False
 
 # Without Redis each test process keeps its own cache in memory (nothing shared between runs).
 if not REDIS_URL:  # noqa: F405

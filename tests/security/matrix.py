@@ -124,6 +124,22 @@ SITE: dict[str, Entry] = {
         post_data=lambda w: {"username": "nobody@example.test", "password": "wrong"},
     ),
     "accounts/logout/": Entry(_r("logout"), get=expect("405"), post=expect("302")),
+    # The code step after the password: without a sign-in under way it sends back to sign in.
+    "accounts/login/code/": Entry(
+        _r("login_verify"), get=expect("302"), post=expect("302"), post_data=lambda w: {"code": "1"}
+    ),
+    # Two-step verification: each account's own, no id in the URL (nobody in the world has an
+    # app yet, so the actions on one send back to the overview).
+    "accounts/two-step/": Entry(_r("two_factor"), get=SIGNED_IN),
+    "accounts/two-step/set-up/": Entry(
+        _r("two_factor_setup"), get=SIGNED_IN, post=SIGNED_IN, post_data=lambda w: {}
+    ),
+    "accounts/two-step/recovery-codes/": Entry(
+        _r("two_factor_recovery_codes"), get=POST_ONLY_GET, post=expect("302", visitors="login")
+    ),
+    "accounts/two-step/turn-off/": Entry(
+        _r("two_factor_disable"), get=POST_ONLY_GET, post=expect("302", visitors="login")
+    ),
     "accounts/": Entry(_r("account"), get=SIGNED_IN),
     # Privacy rights: each account's own data, no id in the URL.
     "accounts/data/": Entry(
