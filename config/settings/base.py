@@ -296,6 +296,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, with a nesting limit (no API endpoint takes a form).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Redress API",
