@@ -257,6 +257,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE), and the Redis transport
+    # hands an unacknowledged task to another worker once visibility_timeout has passed (one
+    # hour by default): a task still running then runs twice at once. So it must outlast the
+    # longest hard time limit, core.tasks.verify_integrity's 6 h 5 min (credit.tasks.
+    # recompute_all and odr.tasks.apply_retention: 65 min), and the longest retry countdown,
+    # which a worker also holds unacknowledged (webhook backoff, up to 6 h). The price: a task
+    # whose worker died comes back only after this long; the per-minute sweep and the nightly
+    # runs do the work again sooner anyway.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7 * 60 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
