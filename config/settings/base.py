@@ -53,6 +53,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "axes",
+    # For its system checks: the cache of its counters must count atomically.
+    "django_ratelimit",
 ]
 LOCAL_APPS = [
     "core",
@@ -135,14 +137,17 @@ AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the e-mail address under the name "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, set this to the number of proxies so the client address is right.
-AXES_IPWARE_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind reverse proxies, their number: the client address of every limit (sign-in lockouts,
+# form rate limits, the API throttle) is then read from X-Forwarded-For (core.clientip).
+TRUSTED_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 # Public forms that create things (sign-up, e-mails sent on request) are rate limited per
 # address; over the limit the visitor gets a 429 page that says when to try again.
 RATELIMIT_VIEW = "core.views.rate_limited"
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
+# Every limit's counters (these, the API throttle's) live in this cache; see CACHES.
+RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_ENABLE = bool_var("RATELIMIT_ENABLE", True)
 # The counters live in the cache: while it is unreachable the forms stay open (the honeypot
 # still stops bots) rather than refusing every visitor.
@@ -230,6 +235,8 @@ if REDIS_URL:
             },
         }
     }
+    # The limits' counters: Redis counts atomically for every process (INCR).
+    CACHES["limits"] = {**CACHES["default"], "OPTIONS": {**CACHES["default"]["OPTIONS"]}}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "redress.cache"
 else:
@@ -240,8 +247,19 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        # The limits' counters: the file cache cannot count atomically (a read, then a write),
+        # so they are in memory, counted under a lock. That is per process, which is all it
+        # needs to be for `make run`'s one web process; a deployment with several web processes
+        # sets REDIS_URL (docker-compose.yml does), or its limits are counted per process.
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "redress-limits",
+        },
     }
+    # django-ratelimit's check refuses a memory cache as not shared (E003) and warns about any
+    # backend it does not list (W001): per process is the choice made just above.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = broker_url_var("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
