@@ -51,3 +51,25 @@ def test_too_many_fields_is_still_a_400_page(client):
 
     assert response.status_code == 400
     assert "We could not understand that request" in response.content.decode()
+
+
+def test_a_refused_request_under_the_api_is_answered_in_the_api_error_shape(client):
+    # DisallowedHost is raised before any view: Django's 400 handler answers.
+    response = client.get("/api/v1/health/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "status": 400,
+            "code": "bad_request",
+            "message": "The request could not be understood.",
+            "fields": {},
+        }
+    }
+
+
+def test_a_refused_page_request_is_still_the_400_page(client):
+    response = client.get("/accounts/register/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "We could not understand that request" in response.content.decode()
