@@ -3,9 +3,11 @@ health check."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +16,22 @@ from rest_framework.views import APIView
 def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
     """Every API error, from any app: {"error": {status, code, message, fields}}."""
     return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
+
+
+def payload_too_large_message() -> str:
+    return _("The request body is too large: at most %(limit)s bytes are accepted.") % {
+        "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """413: Django refused to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE."""
+
+    status_code = 413
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(payload_too_large_message())
 
 
 class HealthView(APIView):

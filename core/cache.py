@@ -1,25 +1,42 @@
-"""Counting events in a time window in the cache (the API's per-key rate), in one round trip."""
+"""Counting events in a time window in the limits cache (the API's per-key rate), in one round
+trip; counted in this process alone while Redis cannot be reached."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 
 logger = logging.getLogger("redress.cache")
 
+# While Redis cannot be reached: {key: [window end (time.monotonic()), events]} of this process.
+_local: dict[str, list] = {}
+_local_lock = threading.Lock()
+# Past this many keys, windows that have ended are dropped (one entry per API key and window).
+_LOCAL_PRUNE_AT = 10_000
+_outage = False
 
-def count_in_window(key: str, seconds: int, amount: int = 1) -> tuple[int, float]:
+
+def limits_cache():
+    """The cache every limit counts in (settings.RATELIMIT_USE_CACHE: Redis, or memory)."""
+    return caches[settings.RATELIMIT_USE_CACHE]
+
+
+def count_in_window(key: str, seconds: int, amount: int = 1, *, cache=None) -> tuple[int, float]:
     """Count ``amount`` more events under ``key`` in a window of ``seconds`` that starts with
     the first event; returns (events in the window so far, seconds until it ends).
 
     On Redis (django-redis) it is one round trip: SET NX starts the window, INCR counts, PTTL
-    says how long it has left. If Redis cannot be reached the event is not counted (as the
-    cache's IGNORE_EXCEPTIONS does for every other cache call): a throttle must not turn an
-    outage of the cache into an outage of the API. The local-memory cache of the embedded
-    default counts the same way, with a second entry for the window's start.
+    says how long it has left. If Redis cannot be reached the events are counted in this
+    process's memory instead (a warning is logged once per outage): each process then holds
+    the limit on its own, so with P web processes a key may be served up to P times its rate,
+    but never without limit. The local-memory cache of the embedded default counts the same
+    way, with a second entry for the window's start.
     """
+    cache = limits_cache() if cache is None else cache
     client = getattr(cache, "client", None)
     if client is not None and hasattr(client, "get_client"):
         name = cache.make_key(key)
@@ -30,8 +47,8 @@ def count_in_window(key: str, seconds: int, amount: int = 1) -> tuple[int, float
             pipe.pttl(name)
             _started, count, left_ms = pipe.execute()
         except Exception:
-            logger.error("Cache unavailable: %s not counted", key, exc_info=True)
-            return amount, float(seconds)
+            return _count_locally(key, seconds, amount)
+        _outage_over()
         return count, max(left_ms, 0) / 1000
     now = time.time()
     if cache.add(f"{key}:start", now, seconds):
@@ -44,3 +61,40 @@ def count_in_window(key: str, seconds: int, amount: int = 1) -> tuple[int, float
         count = amount
     started = cache.get(f"{key}:start", now)
     return count, max(started + seconds - now, 0.0)
+
+
+def _count_locally(key: str, seconds: int, amount: int) -> tuple[int, float]:
+    global _outage
+    if not _outage:
+        _outage = True
+        logger.warning(
+            "Cache unavailable: limits are counted in this process alone until it is back",
+            exc_info=True,
+        )
+    now = time.monotonic()
+    with _local_lock:
+        window = _local.get(key)
+        if window is None or window[0] <= now:
+            if len(_local) >= _LOCAL_PRUNE_AT:
+                for ended in [k for k, (end, _) in _local.items() if end <= now]:
+                    del _local[ended]
+            window = _local[key] = [now + seconds, 0]
+        window[1] += amount
+        return window[1], window[0] - now
+
+
+def _outage_over() -> None:
+    global _outage
+    if _outage:
+        _outage = False
+        with _local_lock:
+            _local.clear()
+        logger.warning("Cache reachable again: limits are counted in it again")
+
+
+def forget_local_counts() -> None:
+    """Drop this process's fallback counts and outage state (tests start from nothing)."""
+    global _outage
+    _outage = False
+    with _local_lock:
+        _local.clear()

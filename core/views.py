@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from .api import error_body
+from .api import error_body, payload_too_large_message
 
 # How long a client is asked to wait when the database cannot be reached: a restart or a
 # fail-over takes seconds; asking for more would only keep people away longer than needed.
@@ -61,7 +62,17 @@ def permission_denied(request, exception=None):
 
 
 def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    """Django's 400 handler (every SuspiciousOperation). A body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    is told apart: 413, which says what is wrong. Under /api/, the API's JSON error shape."""
+    too_big = isinstance(exception, RequestDataTooBig)
+    status = 413 if too_big else 400
+    if request.path.startswith("/api/"):
+        if too_big:
+            code, message = "payload_too_large", payload_too_large_message()
+        else:
+            code, message = "bad_request", _("The request could not be understood.")
+        return JsonResponse(error_body(status=status, code=code, message=message), status=status)
+    return render(request, f"errors/{status}.html", status=status)
 
 
 def rate_limited(request, exception=None):

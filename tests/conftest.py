@@ -101,16 +101,25 @@ def _private_storage(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _forget_process_memory():
     """What web processes keep in memory (credit.cache: API keys, merchant ids, credits; the
-    API's rate leases) belongs to one database: each test's rows are rolled back, so each test
-    starts with nothing remembered."""
+    API's rate leases, the limits' counters when they are in memory) belongs to one database:
+    each test's rows are rolled back, so each test starts with nothing remembered."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from core import cache as core_cache
     from credit import cache
     from credit.api import throttling
 
-    cache.clear_memory()
-    throttling.forget_leases()
+    def forget():
+        cache.clear_memory()
+        throttling.forget_leases()
+        core_cache.forget_local_counts()
+        limits = core_cache.limits_cache()
+        if isinstance(limits, LocMemCache):  # Redis: the tests that count clear it themselves
+            limits.clear()
+
+    forget()
     yield
-    cache.clear_memory()
-    throttling.forget_leases()
+    forget()
 
 
 @pytest.fixture

@@ -53,6 +53,8 @@ THIRD_PARTY_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "axes",
+    # For its system checks: the cache of its counters must count atomically.
+    "django_ratelimit",
 ]
 LOCAL_APPS = [
     "core",
@@ -135,10 +137,10 @@ AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the e-mail address under the name "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, set this to the number of proxies so the client address is right.
-AXES_IPWARE_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind reverse proxies, their number: the client address of every limit (sign-in lockouts,
+# form rate limits, the API throttle) is then read from X-Forwarded-For (core.clientip).
+TRUSTED_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 # Sign-in. Addresses match whatever their case, and lockouts count them that way too. A second
 # factor (django-otp: an authenticator app, recovery codes as hashed static tokens) is asked of
@@ -162,6 +164,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Public forms that create things (sign-up, e-mails sent on request) are rate limited per
 # address; over the limit the visitor gets a 429 page that says when to try again.
 RATELIMIT_VIEW = "core.views.rate_limited"
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
+# Every limit's counters (these, the API throttle's) live in this cache; see CACHES.
+RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_ENABLE = bool_var("RATELIMIT_ENABLE", True)
 # The counters live in the cache: while it is unreachable the forms stay open (the honeypot
 # still stops bots) rather than refusing every visitor.
@@ -249,6 +254,8 @@ if REDIS_URL:
             },
         }
     }
+    # The limits' counters: Redis counts atomically for every process (INCR).
+    CACHES["limits"] = {**CACHES["default"], "OPTIONS": {**CACHES["default"]["OPTIONS"]}}
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "redress.cache"
 else:
@@ -259,8 +266,19 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        # The limits' counters: the file cache cannot count atomically (a read, then a write),
+        # so they are in memory, counted under a lock. That is per process, which is all it
+        # needs to be for `make run`'s one web process; a deployment with several web processes
+        # sets REDIS_URL (docker-compose.yml does), or its limits are counted per process.
+        "limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "redress-limits",
+        },
     }
+    # django-ratelimit's check refuses a memory cache as not shared (E003) and warns about any
+    # backend it does not list (W001): per process is the choice made just above.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = broker_url_var("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
@@ -276,6 +294,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE), and the Redis transport
+    # hands an unacknowledged task to another worker once visibility_timeout has passed (one
+    # hour by default): a task still running then runs twice at once. So it must outlast the
+    # longest hard time limit, core.tasks.verify_integrity's 6 h 5 min (credit.tasks.
+    # recompute_all and odr.tasks.apply_retention: 65 min), and the longest retry countdown,
+    # which a worker also holds unacknowledged (webhook backoff, up to 6 h). The price: a task
+    # whose worker died comes back only after this long; the per-minute sweep and the nightly
+    # runs do the work again sooner anyway.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7 * 60 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -315,6 +343,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["core.api_params.StrictFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON only, with a nesting limit (no API endpoint takes a form).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Redress API",

@@ -18,7 +18,7 @@ REDRESS_STAFF_OTP_REQUIRED = False
 
 # Without Redis each test process keeps its own cache in memory (nothing shared between runs).
 if not REDIS_URL:  # noqa: F405
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
 
 # Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
 # real worker against the configured broker.

@@ -354,6 +354,11 @@ BULK_LOOKUP = {
         401: _UNAUTHENTICATED,
         403: _FORBIDDEN,
         405: _error(405, "method_not_allowed", 'Method "GET" not allowed.'),
+        413: _error(
+            413,
+            "payload_too_large",
+            "The request body is too large: at most 5242880 bytes are accepted.",
+        ),
         429: _THROTTLED,
     },
 }

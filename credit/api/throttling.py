@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.cache import count_in_window
+from core.clientip import client_ip
 from credit.models import ApiKey
 
 # Each web process takes a key's requests from the shared counter in leases of about 1 % of the
@@ -40,6 +41,10 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
     """
 
     scope = "api_key"
+
+    def get_ident(self, request):
+        # Not used by the per-key count; any throttle by address reads it as every limit does.
+        return client_ip(request)
 
     def get_rate(self):
         # Read at each request, not once at import as DRF's THROTTLE_RATES is.

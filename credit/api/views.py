@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api_params import reject_unknown_parameters
+from core.parsers import JSONParser
 from credit import cache, method, selectors
 from merchants.api.views import MerchantListView as DirectoryListView
 from merchants.models import Merchant

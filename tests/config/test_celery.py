@@ -82,3 +82,51 @@ def test_the_nightly_jobs_start_one_after_another():
         "odr-apply-retention": ({3}, {30}),
         "core-verify-integrity": ({4}, {30}),
     }
+
+
+# The hard time limits of the long tasks, in seconds, as the tasks declare them.
+LONG_TASK_TIME_LIMITS = {
+    "core.tasks.verify_integrity": 6 * 60 * 60 + 5 * 60,
+    "credit.tasks.recompute_all": 65 * 60,
+    "odr.tasks.apply_retention": 65 * 60,
+    "odr.tasks.erase_consumer": 35 * 60,
+}
+# The longest retry countdown: webhook deliveries back off up to 6 hours.
+LONGEST_COUNTDOWN = 6 * 60 * 60
+
+
+def _redis_broker_transport_options() -> dict:
+    """The broker options the settings give a Redis broker (nothing connects to it here)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, django; django.setup(); from config.celery import app; "
+        "print(json.dumps(app.conf.broker_transport_options))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CELERY_BROKER_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", REDIS_URL="redis://127.0.0.1:1/0")
+    done = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_long_task_is_not_handed_to_a_second_worker_while_it_runs():
+    """Acknowledged late, a task still running when the Redis transport's visibility timeout
+    passes is delivered again: the timeout must outlast every task's hard time limit."""
+    tasks = _our_tasks()
+    for name, limit in LONG_TASK_TIME_LIMITS.items():
+        assert tasks[name].time_limit == limit, name
+
+    timeout = _redis_broker_transport_options()["visibility_timeout"]
+
+    assert timeout == 7 * 60 * 60
+    assert timeout > max(LONG_TASK_TIME_LIMITS.values())
+    assert timeout > LONGEST_COUNTDOWN
+    for name, task in tasks.items():
+        assert (task.time_limit or app.conf.task_time_limit) < timeout, name
+    if settings.REDIS_URL and not settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        assert app.conf.broker_transport_options["visibility_timeout"] == timeout

@@ -111,3 +111,47 @@ def test_without_redis_the_processes_of_make_run_share_one_cache(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "from the worker"
     assert (tmp_path / "cache").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("settings_module", "redis_url"),
+    [
+        ("config.settings.local", None),
+        ("config.settings.local", "redis://127.0.0.1:1/0"),  # nothing is connected to
+        ("config.settings.test", None),
+        ("config.settings.test", "redis://127.0.0.1:1/0"),
+    ],
+)
+def test_check_passes_with_the_rate_limits_own_checks(tmp_path, settings_module, redis_url):
+    """django-ratelimit is installed, so its check of the limits' cache runs: Redis, or on the
+    embedded default a memory cache that counts atomically (per process, as the settings
+    say), never the file cache, which cannot."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "REDRESS_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    probe = (
+        "from django.conf import settings; from django.core.management import call_command; "
+        "call_command('check', fail_level='WARNING'); "
+        "print(settings.CACHES[settings.RATELIMIT_USE_CACHE]['BACKEND'])"
+    )
+
+    result = _manage("shell", "-c", probe, env=env, unset=("REDIS_URL", "CELERY_BROKER_URL"))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == (
+        "django_redis.cache.RedisCache"
+        if redis_url
+        else "django.core.cache.backends.locmem.LocMemCache"
+    )
+
+
+def test_the_rate_limits_app_is_installed_so_its_checks_run():
+    from django.conf import settings
+
+    assert "django_ratelimit" in settings.INSTALLED_APPS
+    assert settings.RATELIMIT_USE_CACHE in settings.CACHES

@@ -1,4 +1,5 @@
-"""Counting events in a time window: one Redis round trip, or the local-memory cache."""
+"""Counting events in a time window: one Redis round trip, or the local-memory cache; while
+Redis cannot be reached, in this process alone."""
 
 from __future__ import annotations
 
@@ -13,12 +14,23 @@ from django.core.cache.backends.locmem import LocMemCache
 from core import cache as core_cache
 
 IN_CI = bool(os.environ.get("CI"))
+DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
 
 
-def _counts(key: str) -> tuple[list[int], float]:
-    counts = [core_cache.count_in_window(key, 60)[0] for _ in range(3)]
-    _count, left = core_cache.count_in_window(key, 60)
+def _counts(key: str, cache=None) -> tuple[list[int], float]:
+    counts = [core_cache.count_in_window(key, 60, cache=cache)[0] for _ in range(3)]
+    _count, left = core_cache.count_in_window(key, 60, cache=cache)
     return counts, left
+
+
+def _memory() -> LocMemCache:
+    return LocMemCache(f"test-{uuid.uuid4().hex}", {})
+
+
+def _dead_redis():
+    from django_redis.cache import RedisCache
+
+    return RedisCache(DEAD_REDIS, {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1}})
 
 
 def test_redis_counts_events_in_a_window_that_starts_with_the_first():
@@ -35,31 +47,59 @@ def test_redis_counts_events_in_a_window_that_starts_with_the_first():
     assert core_cache.count_in_window(f"{key}:other", 60)[0] == 1
 
 
-def test_the_local_memory_cache_counts_the_same_way(monkeypatch):
-    monkeypatch.setattr(core_cache, "cache", LocMemCache(f"test-{uuid.uuid4().hex}", {}))
+def test_the_limits_cache_is_the_one_django_ratelimit_counts_in():
+    assert settings.RATELIMIT_USE_CACHE == "limits"
+    backend = settings.CACHES["limits"]["BACKEND"]
+    if settings.REDIS_URL:
+        assert backend == "django_redis.cache.RedisCache"
+    else:
+        assert backend == "django.core.cache.backends.locmem.LocMemCache"
 
-    counts, left = _counts("k")
+
+def test_the_local_memory_cache_counts_the_same_way():
+    counts, left = _counts("k", _memory())
 
     assert counts == [1, 2, 3]
     assert 59 < left <= 60
 
 
-def test_an_unreachable_redis_counts_nothing_and_refuses_nothing(monkeypatch, caplog):
-    from django_redis.cache import RedisCache
+def test_an_unreachable_redis_counts_in_this_process_and_says_so_once(caplog):
+    dead = _dead_redis()
 
-    dead = RedisCache("redis://127.0.0.1:9/0", {"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1}})
-    monkeypatch.setattr(core_cache, "cache", dead)
+    with caplog.at_level(logging.WARNING, logger="redress.cache"):
+        counts, left = _counts("k", dead)
+        assert core_cache.count_in_window("other", 60, cache=dead)[0] == 1
 
-    with caplog.at_level(logging.ERROR, logger="redress.cache"):
-        assert core_cache.count_in_window("k", 60) == (1, 60.0)
-    assert "Cache unavailable" in caplog.text
+    assert counts == [1, 2, 3]
+    assert 59 < left <= 60
+    warnings = [r for r in caplog.records if r.name == "redress.cache"]
+    assert [r.getMessage() for r in warnings] == [
+        "Cache unavailable: limits are counted in this process alone until it is back"
+    ]
 
 
-def test_events_can_be_counted_several_at_a_time(monkeypatch):
-    monkeypatch.setattr(core_cache, "cache", LocMemCache(f"test-{uuid.uuid4().hex}", {}))
+def test_the_local_count_starts_a_new_window_when_one_ends():
+    import time
+    from unittest import mock
 
-    assert [core_cache.count_in_window("k", 60, amount=5)[0] for _ in range(2)] == [5, 10]
+    dead = _dead_redis()
+    start = time.monotonic()
+    with mock.patch.object(core_cache.time, "monotonic", return_value=start):
+        assert core_cache.count_in_window("k", 60, amount=5, cache=dead)[0] == 5
+        assert core_cache.count_in_window("k", 60, amount=5, cache=dead)[0] == 10
+    with mock.patch.object(core_cache.time, "monotonic", return_value=start + 60):
+        count, left = core_cache.count_in_window("k", 60, amount=5, cache=dead)
+
+    assert (count, left) == (5, 60)
+
+
+def test_events_can_be_counted_several_at_a_time():
+    memory = _memory()
+
+    assert [core_cache.count_in_window("k", 60, amount=5, cache=memory)[0] for _ in range(2)] == [
+        5,
+        10,
+    ]
     if settings.REDIS_URL:
-        monkeypatch.undo()
         key = f"test:{uuid.uuid4().hex}"
         assert [core_cache.count_in_window(key, 60, amount=5)[0] for _ in range(2)] == [5, 10]

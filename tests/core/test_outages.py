@@ -95,13 +95,12 @@ def cache_down(settings):
     """The cache as configured with REDIS_URL (base settings), its Redis unreachable."""
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     settings.DJANGO_REDIS_LOGGER = "redress.cache"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": DEAD_REDIS,
-            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
-        }
+    dead = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": DEAD_REDIS,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
     }
+    settings.CACHES = {"default": dead, "limits": dead}
 
 
 def test_the_credit_api_answers_from_the_database_while_the_cache_is_down(

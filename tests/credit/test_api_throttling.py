@@ -1,4 +1,5 @@
-"""Per-key throttling: over the rate, 429 with Retry-After; other keys are not affected."""
+"""Per-key throttling: over the rate, 429 with Retry-After; other keys are not affected; with
+Redis unreachable, each process still holds the rate (tests/faults: Redis stopped mid-way)."""
 
 from __future__ import annotations
 
@@ -90,3 +91,21 @@ def test_processes_sharing_a_key_never_exceed_its_rate(settings, platform_api_cl
         served += platform_api_client.get(url).status_code == 200
 
     assert 300 - size <= served <= 300
+
+
+def test_with_redis_unreachable_from_the_start_no_key_gets_more_than_its_rate(
+    settings, platform_api_client
+):
+    dead = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens there
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1},
+    }
+    settings.CACHES = {"default": dead, "limits": dead}
+    settings.CREDIT_API_RATE = "600/minute"
+    url = f"/api/v1/merchants/{MerchantFactory().public_id}/credit/"
+
+    statuses = [platform_api_client.get(url).status_code for _ in range(700)]
+
+    assert statuses.count(200) == 600
+    assert statuses[600:] == [429] * 100
