@@ -3,39 +3,29 @@ file as sent (statements, files stored as they came), left empty where GPS had b
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.apps import apps
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from complaints.models import EvidenceItem
+from tests.factories import ComplaintFactory, StatementFactory
 
-BEFORE = [("complaints", "0004_flood_hold_and_pseudonymisation")]
-AFTER = [("complaints", "0005_evidence_received_sha256")]
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("complaints.migrations.0005_evidence_received_sha256")
 
 
-def test_backfill_copies_the_hash_only_where_nothing_was_removed(consumer):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Complaint = old.get_model("complaints", "Complaint")
-    EvidenceItem = old.get_model("complaints", "EvidenceItem")
-    complaint = Complaint.objects.create(consumer_id=consumer.pk)
-    kept = EvidenceItem.objects.create(
-        complaint=complaint, kind="file", sha256="a" * 64, submitted_by_id=consumer.pk
-    )
-    stripped = EvidenceItem.objects.create(
-        complaint=complaint,
-        kind="file",
-        sha256="b" * 64,
-        metadata_removed=True,
-        submitted_by_id=consumer.pk,
-    )
+def test_backfill_copies_the_hash_only_where_nothing_was_removed():
+    complaint = ComplaintFactory()
+    statement = StatementFactory(complaint=complaint)
+    common = {"complaint": complaint, "kind": "file", "submitted_by": complaint.consumer}
+    kept = EvidenceItem.objects.create(sha256="a" * 64, **common)
+    stripped = EvidenceItem.objects.create(sha256="b" * 64, metadata_removed=True, **common)
+    EvidenceItem.objects.update(received_sha256="")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps.get_model("complaints", "EvidenceItem")
+    migration.backfill(apps, None)
 
-    assert new.objects.get(pk=kept.pk).received_sha256 == "a" * 64
-    assert new.objects.get(pk=stripped.pk).received_sha256 == ""
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert EvidenceItem.objects.get(pk=kept.pk).received_sha256 == "a" * 64
+    assert EvidenceItem.objects.get(pk=statement.pk).received_sha256 == statement.sha256
+    assert EvidenceItem.objects.get(pk=stripped.pk).received_sha256 == ""
