@@ -58,6 +58,7 @@ class World:
     evidence: EvidenceItem  # a file of the submitted complaint
     draft: Complaint  # A's draft
     draft_evidence: EvidenceItem  # a file of the draft
+    email_evidence: EvidenceItem  # an HTML e-mail of the submitted complaint
     merchant: object  # the respondent
     other_merchant: object
     document: VerificationDocument
@@ -86,6 +87,14 @@ def build_world(*, mediator, superuser) -> World:
     evidence = evidence_add_file(
         complaint=w.case.complaint,
         upload=SimpleUploadedFile("receipt.pdf", PDF),
+        submitted_by=consumer_a,
+    )
+    email_evidence = evidence_add_file(
+        complaint=w.case.complaint,
+        upload=SimpleUploadedFile(
+            "order.eml",
+            b"From: shop@example.test\nContent-Type: text/html\n\n<p>Shipped</p>\n",
+        ),
         submitted_by=consumer_a,
     )
     draft = ComplaintFactory(consumer=consumer_a)
@@ -144,6 +153,7 @@ def build_world(*, mediator, superuser) -> World:
         evidence=evidence,
         draft=draft,
         draft_evidence=draft_evidence,
+        email_evidence=email_evidence,
         merchant=w.merchant,
         other_merchant=other.merchant,
         document=document,
