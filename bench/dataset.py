@@ -605,14 +605,18 @@ class Build:
             "evidence (statements)",
             """
             INSERT INTO complaints_evidenceitem (complaint_id, kind, file, label, content_type,
-                                                 size, text, sha256, metadata_removed,
-                                                 submitted_by_id, submitted_at)
+                                                 size, text, sha256, received_sha256,
+                                                 metadata_removed, submitted_by_id,
+                                                 submitted_at)
             SELECT c.id, 'statement', '', '', '', octet_length(t.text), t.text,
-                   encode(sha256(convert_to(t.text, 'UTF8')), 'hex'), false, c.consumer_id,
+                   t.digest, t.digest, false, c.consumer_id,
                    c.created_at + interval '5 minutes'
             FROM complaints_complaint c
-            CROSS JOIN LATERAL (SELECT 'The seller stopped answering after order ' ||
-                                       c.order_number || '.' AS text) AS t
+            CROSS JOIN LATERAL (SELECT s.text,
+                                       encode(sha256(convert_to(s.text, 'UTF8')), 'hex')
+                                           AS digest
+                                FROM (SELECT 'The seller stopped answering after order ' ||
+                                             c.order_number || '.' AS text) AS s) AS t
             JOIN bench_complaints x ON x.id = c.id
             WHERE x.u_evidence < 0.5
             """,

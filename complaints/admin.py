@@ -31,7 +31,16 @@ class RespondentInline(ReadOnlyTabularInline):
 
 class EvidenceInline(ReadOnlyTabularInline):
     model = EvidenceItem
-    fields = ("kind", "download", "content_type", "size", "sha256", "submitted_by", "submitted_at")
+    fields = (
+        "kind",
+        "download",
+        "content_type",
+        "size",
+        "received_sha256",
+        "sha256",
+        "submitted_by",
+        "submitted_at",
+    )
     readonly_fields = fields
 
     @admin.display(description=_("item"))
@@ -214,7 +223,7 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "submitted_at",
     )
     list_filter = ("kind", "content_type")
-    search_fields = ("complaint__reference", "sha256", "label")
+    search_fields = ("complaint__reference", "sha256", "received_sha256", "label")
     list_select_related = ("complaint",)
     readonly_fields = (
         "complaint",
@@ -223,6 +232,7 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "content_type",
         "size",
         "text",
+        "received_sha256",
         "sha256",
         "metadata_removed",
         "erased_at",

@@ -365,9 +365,16 @@ class EvidenceItem(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
     text = models.TextField(_("statement"), blank=True)
-    # SHA-256 of the stored bytes (for a statement, of its UTF-8 text).
-    sha256 = models.CharField(max_length=64)
-    metadata_removed = models.BooleanField(default=False)
+    # SHA-256 of the stored bytes (for a statement, of its UTF-8 text): what integrity verifies.
+    sha256 = models.CharField(_("SHA-256 of the copy kept"), max_length=64)
+    # SHA-256 of the file as it was received, before its metadata was removed: with it the sender
+    # can prove that the stored copy came from their original. Empty where it is not known (files
+    # stored with their GPS removed before it was recorded).
+    received_sha256 = models.CharField(
+        _("SHA-256 of the file as received"), max_length=64, blank=True, default=""
+    )
+    # The stored copy is an image re-saved without its metadata, not the bytes received.
+    metadata_removed = models.BooleanField(_("metadata removed"), default=False)
     # Erased with the complaint's personal data: the file is deleted from storage, the label and
     # text are blanked; the hash and size stay as the record that the item existed.
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)

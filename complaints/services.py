@@ -223,6 +223,7 @@ def evidence_add_file(*, complaint: Complaint, upload, submitted_by) -> Evidence
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        received_sha256=checked.received_sha256,
         metadata_removed=checked.metadata_removed,
         submitted_by=submitted_by,
     )
@@ -252,12 +253,15 @@ def evidence_add_statement(*, complaint: Complaint, text: str, submitted_by) -> 
     cleaned = clean_statement(text)
     complaint = _lock_complaint(complaint)
     encoded = cleaned.encode("utf-8")
+    digest = hashlib.sha256(encoded).hexdigest()
     return EvidenceItem.objects.create(
         complaint=complaint,
         kind=EvidenceItem.Kind.STATEMENT,
         text=cleaned,
         size=len(encoded),
-        sha256=hashlib.sha256(encoded).hexdigest(),
+        sha256=digest,
+        # What was typed, once its line endings and outer blanks are tidied, is what is stored.
+        received_sha256=digest,
         submitted_by=submitted_by,
     )
 

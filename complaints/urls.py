@@ -24,6 +24,11 @@ urlpatterns = [
         name="evidence_download",
     ),
     path(
+        "<uuid:public_id>/evidence/<int:item_id>/e-mail/",
+        views.evidence_email,
+        name="evidence_email",
+    ),
+    path(
         "<uuid:public_id>/evidence/<int:item_id>/remove/",
         views.evidence_remove,
         name="evidence_remove",

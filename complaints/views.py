@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.downloads import private_file_response
-from core.uploads import UploadRejected
+from core.email_evidence import read_email
+from core.uploads import EMAIL, UploadRejected
 
 from . import selectors, services
 from .forms import (
@@ -465,6 +466,35 @@ def evidence_download(request, public_id, item_id: int):
         pk=item_id,
     )
     return private_file_response(item.file, label=item.label, content_type=item.content_type)
+
+
+@login_required
+def evidence_email(request, public_id, item_id: int):
+    """An e-mail in the evidence, shown as text or as sanitised HTML, never as it was sent."""
+    item = get_object_or_404(
+        selectors.evidence_downloadable_by(request.user),
+        complaint__public_id=public_id,
+        pk=item_id,
+        content_type=EMAIL,
+    )
+    complaint = item.complaint
+    if complaint.consumer_id == request.user.pk:
+        back = (
+            _detail_url(complaint)
+            if complaint.status != Complaint.Status.DRAFT
+            else reverse(
+                "complaints:edit", kwargs={"public_id": complaint.public_id, "step": "evidence"}
+            )
+        )
+    elif request.user.is_staff:
+        back = None  # staff read evidence from the admin
+    else:
+        back = reverse("complaints:merchant_detail", kwargs={"public_id": complaint.public_id})
+    return render(
+        request,
+        "complaints/evidence_email.html",
+        {"item": item, "complaint": complaint, "email": read_email(item.file), "back": back},
+    )
 
 
 # --- the representatives' pages -------------------------------------------------------------

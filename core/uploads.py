@@ -1,8 +1,10 @@
 """Checking uploaded files by their content, hashing them as they stream, and storing them safely.
 
 Used for evidence and for merchants' verification documents alike: the type comes from the bytes
-(never the name or the browser's MIME type), the name is kept only as a label, image location
-metadata is removed, and the SHA-256 of what is stored is recorded.
+(never the name or the browser's MIME type), the name is kept only as a label, a file that is
+also a web page or a PDF with active content is refused, every image is re-saved from its pixels
+without its metadata, and two SHA-256 are recorded: of the file as received (so the sender can
+still prove an original) and of the copy stored (what the integrity check verifies).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -20,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
-from PIL import Image
+from PIL import Image, ImageCms, ImageOps, ImageSequence, JpegImagePlugin
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 PDF = "application/pdf"
@@ -35,11 +38,27 @@ EVIDENCE_TYPES = IMAGE_TYPES | {PDF, TEXT, EMAIL}
 MAX_IMAGE_PIXELS = 50_000_000
 MAX_LABEL_LENGTH = 120
 _SNIFF_BYTES = 8192
-_GPS_IFD = 0x8825
 _MARKUP_MARKERS = (b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml", b"<body", b"<iframe")
-# In a file that starts like an image or a PDF, these mean it is also a web page (a polyglot):
+# Anywhere in a file that is an image or a PDF, these mean it is also a web page (a polyglot):
 # a browser or viewer that sniffs it would run the script. (Not "<?xml": photos carry XMP.)
-_ACTIVE_MARKUP = (b"<html", b"<svg", b"<script", b"<body", b"<iframe", b"javascript:")
+# Each tag must be followed by what ends a tag name: compressed pixel data is close to random
+# bytes, and a bare "<svg" turns up by chance about once in 500 MB of it, "<svg" and one of
+# those eight bytes once in some 17 GB.
+_ACTIVE_MARKUP = re.compile(rb"<(?:html|svg|script|body|iframe)[\s/>]|javascript:", re.IGNORECASE)
+# The file is read in chunks of this size; each chunk is searched together with the last bytes
+# of the one before, more than the longest marker, so a marker cut by a boundary is still found.
+_SCAN_CHUNK = 64 * 1024
+_SCAN_OVERLAP = 16
+# Image formats by type, as Pillow names them when it writes the cleaned copy.
+_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+# Of what Pillow reads from an image, only what the pixels need to look the same is written
+# back: transparency, the timing of an animation, and the colour profile (a description of a
+# colour space such as "Display P3", not of a person). EXIF (GPS, camera serial, owner and
+# artist names, the embedded thumbnail, maker notes), XMP, IPTC, comments and text chunks are
+# never copied.
+_KEPT_INFO = ("transparency", "background", "duration", "loop", "disposal", "blend")
+# WebP does not say whether it was lossy; a re-encoded photo at this quality looks the same.
+_WEBP_QUALITY = 90
 # The extensions a download may keep for each type; any other gets the type's own appended,
 # so that "run.bat" holding plain text is saved as "run.bat.txt" and never opened as a program.
 _EXTENSIONS = {
@@ -59,6 +78,13 @@ _EMAIL_HEADERS = (
     b"received:",
     b"message-id:",
     b"mime-version:",
+    # What mail programs put first when they save a message.
+    b"return-path:",
+    b"delivered-to:",
+    b"reply-to:",
+    b"dkim-signature:",
+    b"arc-seal:",
+    b"authentication-results:",
 )
 
 
@@ -72,8 +98,9 @@ class CheckedUpload:
     label: str
     content_type: str
     size: int
-    sha256: str
-    metadata_removed: bool
+    sha256: str  # of the stored copy
+    metadata_removed: bool  # the stored copy is a re-saved image, not the bytes received
+    received_sha256: str  # of the file as it was received
 
 
 class _HashingMixin:
@@ -200,14 +227,18 @@ def _detect(head: bytes) -> str | None:
     kind = filetype.guess(head)
     if kind is not None:
         return kind.mime
+    # An e-mail is recognised by its headers before its markup is looked at: most shops send
+    # HTML e-mails. It is downloaded as message/rfc822 and shown only as text or sanitised HTML.
+    if _text_kind(head) == EMAIL:
+        return EMAIL
     lowered = head.lower()
     if any(marker in lowered for marker in _MARKUP_MARKERS):
         return "text/html"
     return _text_kind(head)
 
 
-def _strip_gps(uploaded, content_type: str, label: str) -> bytes | None:
-    """Re-save an image without its GPS tags; None when it has none (the bytes stay as sent)."""
+def _open_image(uploaded, label: str) -> Image.Image:
+    """The image decoded, or UploadRejected when it is damaged or has too many pixels."""
     uploaded.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -224,21 +255,105 @@ def _strip_gps(uploaded, content_type: str, label: str) -> bytes | None:
             raise
         except Exception:
             raise _refuse(label, _("the image is damaged or not really an image.")) from None
-    exif = image.getexif()
-    if _GPS_IFD not in exif:
-        uploaded.seek(0)
+    return image
+
+
+def _colour_profile(image: Image.Image) -> bytes | None:
+    # Kept only when it really is an ICC profile: anything else in its place is dropped.
+    icc = image.info.get("icc_profile")
+    if not icc:
         return None
-    del exif[_GPS_IFD]
-    out = io.BytesIO()
-    fmt = image.format or content_type.split("/")[1].upper()
-    options = {"exif": exif.tobytes()}
-    if fmt == "JPEG":
-        options.update(quality="keep", subsampling="keep")
-    if fmt in {"GIF", "WEBP"} and getattr(image, "n_frames", 1) > 1:
-        options["save_all"] = True
-    image.save(out, format=fmt, **options)
-    uploaded.seek(0)
+    try:
+        ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    except Exception:
+        return None
+    return icc
+
+
+def _clean_image(uploaded, content_type: str, label: str) -> bytes:
+    """The image re-saved from its pixels alone, in its own format, with no metadata.
+
+    The EXIF orientation is applied to the pixels first, so a photo still stands the right way
+    up once its EXIF is gone. A JPEG keeps its quantisation tables and chroma subsampling, so
+    re-saving it loses next to nothing; an animation keeps its frames and their timing.
+    """
+    image = _open_image(uploaded, label)
+    fmt = _PIL_FORMATS[content_type]
+    options: dict = {}
+    icc = _colour_profile(image)
+    if icc:
+        options["icc_profile"] = icc
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # A JPEG's second frame (an MPO depth map or preview) is not the photo.
+            sequence = [image] if fmt == "JPEG" else ImageSequence.Iterator(image)
+            frames = []
+            for frame in sequence:
+                upright = ImageOps.exif_transpose(frame)
+                upright.info = {k: frame.info[k] for k in _KEPT_INFO if k in frame.info}
+                frames.append(upright)
+        if fmt == "JPEG":
+            options["qtables"] = getattr(image, "quantization", None) or None
+            sampling = JpegImagePlugin.get_sampling(image)
+            if sampling != -1:
+                options["subsampling"] = sampling
+        elif fmt == "WEBP":
+            options["quality"] = _WEBP_QUALITY
+        if len(frames) > 1:
+            options.update(save_all=True, append_images=frames[1:])
+            for key in ("duration", "disposal", "blend"):
+                if all(key in f.info for f in frames):
+                    options[key] = [f.info[key] for f in frames]
+            if "loop" in image.info:
+                options["loop"] = image.info["loop"]
+        out = io.BytesIO()
+        frames[0].save(out, format=fmt, **options)
+    except UploadRejected:
+        raise
+    except Exception:
+        raise _refuse(label, _("the image is damaged or not really an image.")) from None
+    finally:
+        uploaded.seek(0)
     return out.getvalue()
+
+
+def _has_active_markup(uploaded) -> bool:
+    """Whether the markup of a web page appears anywhere in the file, read chunk by chunk."""
+    uploaded.seek(0)
+    tail = b""
+    try:
+        while chunk := uploaded.read(_SCAN_CHUNK):
+            window = tail + chunk
+            if _ACTIVE_MARKUP.search(window):
+                return True
+            tail = window[-_SCAN_OVERLAP:]
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def _check_pdf(uploaded, label: str) -> None:
+    # Imported here: pikepdf loads qpdf, which only a PDF upload needs.
+    from core import pdf_check
+
+    try:
+        found = pdf_check.active_content(uploaded)
+    except pdf_check.PdfPasswordProtected:
+        raise _refuse(
+            label, _("the PDF is protected by a password; send it without the password.")
+        ) from None
+    except pdf_check.PdfUnreadable:
+        raise _refuse(label, _("the PDF is damaged and cannot be read.")) from None
+    if found:
+        raise _refuse(
+            label,
+            _(
+                "the PDF contains active content (%(found)s), which is not accepted: print it "
+                "to a new PDF, or send a screenshot, and upload that instead."
+            )
+            % {"found": ", ".join(found)},
+        )
 
 
 def check_upload(uploaded, *, max_bytes: int, allowed_types: frozenset[str]) -> CheckedUpload:
@@ -262,29 +377,34 @@ def check_upload(uploaded, *, max_bytes: int, allowed_types: frozenset[str]) -> 
             _("this type of file is not accepted (%(types)s only).")
             % {"types": ", ".join(sorted(_type_names(allowed_types)))},
         )
-    if content_type in IMAGE_TYPES | {PDF} and any(m in head.lower() for m in _ACTIVE_MARKUP):
+    received_sha256 = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
+    if content_type in IMAGE_TYPES | {PDF} and _has_active_markup(uploaded):
         raise _refuse(label, _("the file is also a web page or a script (a disguised file)."))
     label = label_for_type(label, content_type)
+    if content_type == PDF:
+        _check_pdf(uploaded, label)
 
-    stripped = _strip_gps(uploaded, content_type, label) if content_type in IMAGE_TYPES else None
-    if stripped is not None:
-        content: File = ContentFile(stripped)
+    if content_type in IMAGE_TYPES:
+        # Every image, not only one with GPS: XMP, IPTC, comments and maker notes carry places
+        # and names too, and no reading of them is complete enough to leave the rest as sent.
+        cleaned = _clean_image(uploaded, content_type, label)
         return CheckedUpload(
-            content=content,
+            content=ContentFile(cleaned),
             label=label,
             content_type=content_type,
-            size=len(stripped),
-            sha256=hashlib.sha256(stripped).hexdigest(),
+            size=len(cleaned),
+            sha256=hashlib.sha256(cleaned).hexdigest(),
             metadata_removed=True,
+            received_sha256=received_sha256,
         )
-    sha256 = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
     return CheckedUpload(
         content=uploaded,
         label=label,
         content_type=content_type,
         size=size,
-        sha256=sha256,
+        sha256=received_sha256,
         metadata_removed=False,
+        received_sha256=received_sha256,
     )
 
 

@@ -801,6 +801,7 @@ class VerificationDocumentAdmin(_ReadOnlyAdmin):
         "label",
         "content_type",
         "size",
+        "received_sha256",
         "sha256",
         "uploaded_by",
         "uploaded_at",

@@ -351,7 +351,12 @@ class VerificationDocument(models.Model):
     label = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 of the copy kept"), max_length=64)
+    # Of the file as received (an image is stored re-saved without its metadata); empty where
+    # it is not known.
+    received_sha256 = models.CharField(
+        _("SHA-256 of the file as received"), max_length=64, blank=True, default=""
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

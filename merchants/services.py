@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -788,7 +789,9 @@ def document_upload(*, merchant_id: int, user, kind: str, uploaded) -> Verificat
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
     merchant = Merchant.objects.select_for_update().get(pk=merchant_id)
-    earlier = merchant.documents.filter(sha256=checked.sha256).first()
+    earlier = merchant.documents.filter(
+        Q(sha256=checked.sha256) | Q(received_sha256=checked.received_sha256)
+    ).first()
     if earlier is not None:
         raise ValidationError(
             {
@@ -806,6 +809,7 @@ def document_upload(*, merchant_id: int, user, kind: str, uploaded) -> Verificat
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        received_sha256=checked.received_sha256,
         uploaded_by=user,
     )
     # The file is written before the row commits; a rolled-back upload leaves an unreferenced

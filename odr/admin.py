@@ -456,14 +456,21 @@ class CaseAdmin(admin.ModelAdmin):
                 what = format_html('<a href="{}">{}</a> ({})', url, item.label, item.content_type)
             else:
                 what = format_html("{}: {}", _("Statement"), item.text[:300])
-            rows.append((what, item.submitted_at, item.sha256))
+            received = item.received_sha256 or _("not recorded")
+            rows.append((what, item.submitted_at, received, item.sha256))
         if not rows:
             return _("No evidence.")
         return format_html(
-            "<table><tr><th>{}</th><th>{}</th><th>SHA-256</th></tr>{}</table>",
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
             _("Item"),
             _("Submitted"),
-            format_html_join("", "<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>", rows),
+            _("SHA-256 of the file as received"),
+            _("SHA-256 of the copy kept"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                rows,
+            ),
         )
 
     @admin.display(description=_("settlement"))

@@ -137,7 +137,11 @@ def evidence_data(complaint) -> list[dict]:
             "label": item.label,
             "content_type": item.content_type,
             "size": item.size,
+            # Of the copy kept (what integrity verifies) and of the file as received: a photo is
+            # kept without its metadata, and its sender proves the original with the second.
             "sha256": item.sha256,
+            "received_sha256": item.received_sha256,
+            "metadata_removed": item.metadata_removed,
             "text": item.text,
             "submitted_at": iso_time(item.submitted_at),
             "submitted_by": item.submitted_by.full_name,

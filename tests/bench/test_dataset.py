@@ -3,6 +3,7 @@ models, keeps the columns the services derive, and works with the real services 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
 from statistics import median
@@ -80,6 +81,10 @@ def test_derived_columns_are_what_the_services_would_store(built):
     for complaint in Complaint.objects.all():
         assert complaint.reference == reference_for(complaint.pk, complaint.submitted_at)
         assert complaint.right_at_stake == RIGHT_FOR_CATEGORY[complaint.category]
+    # A statement is stored as it was written: both of its hashes are that of its UTF-8 text.
+    for item in EvidenceItem.objects.filter(kind=EvidenceItem.Kind.STATEMENT):
+        digest = hashlib.sha256(item.text.encode()).hexdigest()
+        assert (item.sha256, item.received_sha256) == (digest, digest)
 
 
 def test_a_few_sellers_have_most_complaints(built):

@@ -86,3 +86,38 @@ def test_the_merchant_and_strangers_do_not(client, referred, other_consumer):
     for user in (referred.rep, other_consumer):
         client.force_login(user)
         assert _json(client, referred).status_code == 404
+
+
+def test_a_photo_appears_with_the_hash_of_the_file_sent_and_of_the_copy_kept(client, referred):
+    import hashlib
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from complaints.services import evidence_add_file
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(out, format="JPEG", exif=exif.tobytes())
+    sent = out.getvalue()
+    photo = evidence_add_file(
+        complaint=referred.case.complaint,
+        upload=SimpleUploadedFile("parcel.jpg", sent),
+        submitted_by=referred.consumer,
+    )
+    client.force_login(referred.consumer)
+
+    dossier = json.loads(_json(client, referred).content)
+    page = client.get(
+        reverse("odr:dossier", kwargs={"reference": referred.case.complaint.reference})
+    ).content.decode()
+
+    [entry] = [e for e in dossier["evidence"] if e["id"] == photo.pk]
+    assert entry["received_sha256"] == hashlib.sha256(sent).hexdigest()
+    assert entry["sha256"] == hashlib.sha256(photo.file.open("rb").read()).hexdigest()
+    assert entry["received_sha256"] != entry["sha256"]
+    assert entry["metadata_removed"] is True
+    assert f'File as sent: <span class="mono">{entry["received_sha256"]}</span>' in page
+    assert f'Copy kept, without metadata: <span class="mono">{entry["sha256"]}</span>' in page

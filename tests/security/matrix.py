@@ -208,6 +208,21 @@ SITE: dict[str, Entry] = {
             superuser="200",
         ),
     ),
+    "complaints/<uuid:public_id>/evidence/<int:item_id>/e-mail/": Entry(
+        _r(
+            "complaints:evidence_email",
+            lambda w: w.complaint.public_id,
+            lambda w: w.email_evidence.pk,
+        ),
+        get=expect(
+            "404",
+            visitors="login",
+            consumer_a="200",
+            respondent_rep="200",
+            mediator="200",
+            superuser="200",
+        ),
+    ),
     "complaints/<uuid:public_id>/evidence/<int:item_id>/remove/": Entry(
         _r(
             "complaints:evidence_remove",

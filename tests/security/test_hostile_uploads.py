@@ -15,6 +15,7 @@ import io
 import os
 from dataclasses import dataclass
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
@@ -33,7 +34,26 @@ pytestmark = pytest.mark.django_db
 # --- the corpus -------------------------------------------------------------------------------
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _pdf(javascript: bool = False) -> bytes:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if javascript:
+        pdf.Root.OpenAction = pikepdf.Dictionary(
+            S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.launchURL('https://evil.test')")
+        )
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
+HTML_EMAIL = (
+    b"From: shop@example.test\r\nSubject: =?utf-8?b?6K6i5Y2V5bey5Y+R6LSn?=\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+    b"<html><body><p>Shipped</p>" + SCRIPT + b"<img src=x onerror=alert(1)></body></html>\r\n"
+)
 
 
 def _image(fmt: str, size=(32, 24), **options) -> bytes:
@@ -157,13 +177,30 @@ CORPUS = [
         "disguised",
     ),
     Sample("gif-header-then-script", "x.gif", b"GIF89a/*\x00\x00*/=1;" + SCRIPT, "disguised"),
-    # Markup after the sniffed head stays inert: kept, typed from its content, never rendered.
+    # Markup anywhere in the file, not only in the first 8 KiB that are sniffed.
     Sample(
         "jpeg-with-html-appended",
         "big.jpg",
         lambda: _big_jpeg() + b"<html>" + SCRIPT,
-        label="big.jpg",
-        content_type="image/jpeg",
+        "disguised",
+    ),
+    Sample(
+        "jpeg-comment-with-html-after-8k",
+        "late.jpg",
+        lambda: _image("JPEG", comment=b" " * 9000 + SCRIPT),
+        "disguised",
+    ),
+    Sample("pdf-with-html-after-8k", "late.pdf", lambda: PDF + b"%" * 9000 + SCRIPT, "disguised"),
+    # PDFs that would run something when opened.
+    Sample("pdf-with-javascript", "pay.pdf", lambda: _pdf(javascript=True), "active content"),
+    Sample("damaged-pdf", "cut.pdf", PDF[:60], "damaged"),
+    # An HTML e-mail is evidence: kept as an e-mail, downloaded and never rendered as sent.
+    Sample(
+        "html-email",
+        "order.eml",
+        HTML_EMAIL,
+        label="order.eml",
+        content_type="message/rfc822",
     ),
     # Decompression bombs and broken images.
     Sample("pixel-bomb", "bomb.png", _pixel_bomb, "too many pixels"),

@@ -28,7 +28,12 @@ from tests.factories import (
 )
 from tests.odr.builders import build
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 ROLES = (
     "anonymous",
@@ -53,6 +58,7 @@ class World:
     evidence: EvidenceItem  # a file of the submitted complaint
     draft: Complaint  # A's draft
     draft_evidence: EvidenceItem  # a file of the draft
+    email_evidence: EvidenceItem  # an HTML e-mail of the submitted complaint
     merchant: object  # the respondent
     other_merchant: object
     document: VerificationDocument
@@ -81,6 +87,14 @@ def build_world(*, mediator, superuser) -> World:
     evidence = evidence_add_file(
         complaint=w.case.complaint,
         upload=SimpleUploadedFile("receipt.pdf", PDF),
+        submitted_by=consumer_a,
+    )
+    email_evidence = evidence_add_file(
+        complaint=w.case.complaint,
+        upload=SimpleUploadedFile(
+            "order.eml",
+            b"From: shop@example.test\nContent-Type: text/html\n\n<p>Shipped</p>\n",
+        ),
         submitted_by=consumer_a,
     )
     draft = ComplaintFactory(consumer=consumer_a)
@@ -139,6 +153,7 @@ def build_world(*, mediator, superuser) -> World:
         evidence=evidence,
         draft=draft,
         draft_evidence=draft_evidence,
+        email_evidence=email_evidence,
         merchant=w.merchant,
         other_merchant=other.merchant,
         document=document,
