@@ -315,9 +315,7 @@ def test_ratings_appear_per_merchant(mediator):
 
 
 @pytest.mark.parametrize("state", [S.REJECTED, S.WITHDRAWN])
-def test_the_rating_of_a_complaint_never_forwarded_does_not_count_for_the_merchant(
-    mediator, state
-):
+def test_the_rating_of_a_complaint_never_forwarded_does_not_count_for_the_merchant(mediator, state):
     # Rejected at screening, or withdrawn before it: the merchant never saw the complaint.
     w = build(state, mediator)
     services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=1)
