@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 
 from merchants.models import Merchant, Shop
-from merchants.selectors import merchant_ids_represented_by, merchants_search, shops_matching_url
+from merchants.selectors import merchants_search, shops_matching_url
 
 from .models import Complaint, EvidenceItem, HoldDecision, HoldReason, PurchaseMode, Respondent
 from .respondents import REQUIRED_SLOT, Party
@@ -102,12 +102,6 @@ def case_of(complaint: Complaint):
         return None
 
 
-def consumer_contact_visible(complaint: Complaint) -> bool:
-    """A representative sees who complained only once the case is accepted for handling."""
-    case = case_of(complaint)
-    return case is not None and case.accepted_at is not None
-
-
 def complaints_of_consumer(user) -> QuerySet[Complaint]:
     """The consumer's complaints, drafts included, most recently active first, with their case
     and last activity in the same query (the list costs the same whatever its length)."""
@@ -131,15 +125,33 @@ def complaints_of_consumer(user) -> QuerySet[Complaint]:
     )
 
 
-def complaints_naming_merchants(merchant_ids) -> QuerySet[Complaint]:
-    """Submitted complaints with a respondent linked to one of these merchants; each carries
-    ``named_respondents``, the rows naming those merchants."""
-    merchant_ids = list(merchant_ids)
-    naming = Respondent.objects.filter(merchant_id__in=merchant_ids)
+def forwarded_to_merchants(prefix: str = "") -> Q:
+    """Complaints a mediator has forwarded to the merchants they name: submitted, accepted at
+    screening (``accepted_at`` is set by the case's accept and never cleared, so a complaint
+    withdrawn or closed after that stays forwarded) and not held for screening. Draft, not yet
+    screened, rejected and held complaints are never forwarded. ``prefix`` is the path to the
+    complaint from the model queried (``"complaint__"`` from a case or an evidence item)."""
+    return Q(
+        not_held(prefix),
+        **{
+            f"{prefix}status": Complaint.Status.SUBMITTED,
+            f"{prefix}case__accepted_at__isnull": False,
+        },
+    )
+
+
+def complaints_for_representative(user) -> QuerySet[Complaint]:
+    """Everything a merchant representative may see of complaints, and the only place that
+    says so: the forwarded complaints with a respondent linked to a merchant ``user``
+    represents. The list and page of complaints about their business, evidence downloads and
+    the case pages all read it; each complaint carries ``named_respondents``, the rows naming
+    those merchants."""
+    if not getattr(user, "is_authenticated", False):
+        return Complaint.objects.none()
+    represented = user.representations.values("merchant_id")
+    naming = Respondent.objects.filter(merchant_id__in=represented)
     return (
-        Complaint.objects.filter(
-            not_held(), status=Complaint.Status.SUBMITTED, pk__in=naming.values("complaint_id")
-        )
+        Complaint.objects.filter(forwarded_to_merchants(), pk__in=naming.values("complaint_id"))
         .select_related("case")
         .prefetch_related(
             Prefetch(
@@ -152,13 +164,9 @@ def complaints_naming_merchants(merchant_ids) -> QuerySet[Complaint]:
     )
 
 
-def complaints_for_representative(user) -> QuerySet[Complaint]:
-    return complaints_naming_merchants(merchant_ids_represented_by(user))
-
-
 def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
     """Evidence files ``user`` may download: the complaint's consumer, representatives of a
-    merchant linked as respondent (once submitted), and staff allowed to view evidence."""
+    merchant it was forwarded to, and staff allowed to view evidence."""
     # An erased item has no file any more (and may still be waiting for its deletion).
     files = EvidenceItem.objects.filter(
         kind=EvidenceItem.Kind.FILE, erased_at__isnull=True
@@ -167,17 +175,9 @@ def evidence_downloadable_by(user) -> QuerySet[EvidenceItem]:
         return files.none()
     if user.is_staff and user.has_perm("complaints.view_evidenceitem"):
         return files
-    visible = Q(complaint__consumer=user)
-    merchant_ids = merchant_ids_represented_by(user)
-    if merchant_ids:
-        visible |= Q(
-            not_held("complaint__"),
-            complaint__status=Complaint.Status.SUBMITTED,
-            complaint_id__in=Respondent.objects.filter(merchant_id__in=merchant_ids).values(
-                "complaint_id"
-            ),
-        )
-    return files.filter(visible)
+    return files.filter(
+        Q(complaint__consumer=user) | Q(complaint__in=complaints_for_representative(user))
+    )
 
 
 def shop_for_url(raw_url: str) -> Shop | None:

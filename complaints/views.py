@@ -518,11 +518,4 @@ def merchant_complaint_detail(request, public_id):
         selectors.complaints_for_representative(request.user).select_related("consumer"),
         public_id=public_id,
     )
-    return render(
-        request,
-        "complaints/merchant_detail.html",
-        {
-            **_detail_context(complaint),
-            "show_consumer": selectors.consumer_contact_visible(complaint),
-        },
-    )
+    return render(request, "complaints/merchant_detail.html", _detail_context(complaint))

@@ -11,8 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, Whe
 from django.utils import timezone
 
 from complaints.models import Complaint, Respondent
-from complaints.selectors import not_held
-from merchants.selectors import merchant_ids_represented_by
+from complaints.selectors import complaints_for_representative, forwarded_to_merchants, not_held
 
 from .models import CLOSED_STATES, OPEN_STATES, Case, CaseRating, Notification, Party
 
@@ -72,10 +71,12 @@ def merchant_case_ratings(merchant_ids) -> dict[int, dict]:
     ``{merchant_id: {"average": 4.2, "count": 5}}`` (merchants without ratings are absent).
 
     One row per (merchant, case): a merchant named twice on one complaint (as agent and as
-    seller) must not weigh that consumer's rating twice in its average."""
+    seller) must not weigh that consumer's rating twice in its average. Only complaints
+    forwarded to the merchant count: one rejected at screening, withdrawn before it was
+    accepted or held never reached the merchant, so its rating says nothing about it."""
     rows = (
         CaseRating.objects.filter(case__complaint__respondents__merchant_id__in=merchant_ids)
-        .filter(not_held("case__complaint__"))
+        .filter(forwarded_to_merchants("case__complaint__"))
         .values_list("case__complaint__respondents__merchant_id", "case_id", "score")
         .distinct()
         .order_by()
@@ -114,21 +115,14 @@ def linked_merchant_ids_of(cases) -> dict[int, set[int]]:
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Cases the user is a party to: their own complaints, or complaints naming a merchant they
-    represent once screening accepted them (a merchant never sees a complaint a mediator has not
-    accepted; a rejected complaint is never forwarded)."""
+    """Cases the user is a party to: their own complaints, or the complaints forwarded to a
+    merchant they represent (complaints.selectors.complaints_for_representative: accepted at
+    screening and not held; never one still being screened, rejected or held)."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    merchant_ids = merchant_ids_represented_by(user)
-    condition = Q(complaint__consumer=user)
-    if merchant_ids:
-        condition |= Q(
-            accepted_at__isnull=False,
-            complaint__in=Respondent.objects.filter(merchant_id__in=merchant_ids).values(
-                "complaint_id"
-            ),
-        )
-    return Case.objects.filter(condition)
+    return Case.objects.filter(
+        Q(complaint__consumer=user) | Q(complaint__in=complaints_for_representative(user))
+    )
 
 
 def party_of(case: Case, user) -> str | None:
@@ -137,7 +131,7 @@ def party_of(case: Case, user) -> str | None:
         return None
     if case.complaint.consumer_id == user.pk:
         return Party.CONSUMER
-    if case.accepted_at and merchant_ids_represented_by(user) & linked_merchant_ids(case):
+    if complaints_for_representative(user).filter(pk=case.complaint_id).exists():
         return Party.MERCHANT
     return None
 

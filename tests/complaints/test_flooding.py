@@ -12,6 +12,8 @@ from django.utils import timezone
 from complaints import services
 from complaints.models import Complaint, HoldReason
 from complaints.selectors import complaints_for_representative, evidence_downloadable_by
+from odr.models import Case, CaseState
+from odr.services import case_accept, case_open
 from tests.factories import (
     ComplaintFactory,
     EvidenceFileFactory,
@@ -151,7 +153,13 @@ def test_resubmitting_a_submitted_complaint_does_not_change_its_hold(merchant):
     assert again.held_reason == ""
 
 
-def test_representatives_do_not_see_a_held_complaint_or_its_evidence(merchant):
+def accept(complaint, mediator, **kwargs):
+    """Screening accepts the complaint: only then is it forwarded to the merchants it names."""
+    case = case_open(complaint_id=complaint.pk)
+    return case_accept(case_id=case.pk, mediator=mediator, **kwargs)
+
+
+def test_representatives_do_not_see_a_held_complaint_or_its_evidence(merchant, mediator):
     rep = MerchantRepresentativeFactory(merchant=merchant).user
     consumer = old_consumer()
     with time_machine.travel(START, tick=False):
@@ -159,6 +167,14 @@ def test_representatives_do_not_see_a_held_complaint_or_its_evidence(merchant):
         held = file_complaint(consumer, merchant)
     EvidenceFileFactory(complaint=held)
     EvidenceFileFactory(complaint=visible[0])
+    for complaint in visible:
+        accept(complaint, mediator)
+    # Even a held complaint whose case says "accepted" (only a mediator releasing the hold
+    # gets it there) stays out of the representatives' sight while the hold stands.
+    case_open(complaint_id=held.pk)
+    Case.objects.filter(complaint=held).update(
+        state=CaseState.AWAITING_MERCHANT, accepted_at=timezone.now()
+    )
 
     listed = set(complaints_for_representative(rep))
     assert listed == set(visible)
@@ -176,7 +192,7 @@ def test_a_held_complaint_accepted_by_a_mediator_is_visible_to_representatives(m
         for _ in range(2):
             file_complaint(consumer, merchant)
         held = file_complaint(consumer, merchant)
-    services.complaint_decide_hold(complaint_id=held.pk, decision="accepted", by=mediator)
+    accept(held, mediator, release_hold=True)
 
     held.refresh_from_db()
     assert not held.is_held

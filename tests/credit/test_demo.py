@@ -11,7 +11,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from credit import demo
-from credit.models import ApiKey, CreditSnapshot, Grade
+from credit.models import ApiKey, CreditSnapshot
 from merchants.models import Merchant
 from tests.factories import MerchantFactory, PlatformClientFactory
 
@@ -40,7 +40,7 @@ def test_the_demo_merchants_spread_across_the_grades_with_a_history_to_chart(cap
     out = capsys.readouterr().out
 
     current = CreditSnapshot.objects.filter(is_current=True)
-    assert set(current.values_list("grade", flat=True)) == set(Grade.values)  # A+ ... F and NR
+    assert set(current.values_list("grade", flat=True)) == {"A+", "A", "B", "C", "D", "F", "NR"}
     # Each merchant with past cases was also computed at earlier checkpoints.
     for merchant in Merchant.objects.filter(credit_snapshots__grade__in=["A+", "F"]).distinct():
         assert CreditSnapshot.objects.filter(merchant=merchant).count() >= 3

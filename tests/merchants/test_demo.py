@@ -10,10 +10,8 @@ from merchants.models import (
     DisclosureVersion,
     Merchant,
     MerchantLink,
-    MerchantRole,
     MerchantRoleAssignment,
     Shop,
-    VerificationState,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +30,26 @@ def test_demo_merchants_show_every_role_state_and_link_and_seeding_twice_changes
     call_command("seed_demo", "--force", verbosity=0)
 
     assert _counts() == first
-    assert set(MerchantRoleAssignment.objects.values_list("role", flat=True)) == set(
-        MerchantRole.values
-    )
-    assert set(Merchant.objects.values_list("verification_state", flat=True)) == set(
-        VerificationState.values
-    )
-    assert set(MerchantLink.objects.values_list("kind", flat=True)) == set(MerchantLink.Kind.values)
+    # Every role, verification state and link kind the product describes, written out here.
+    assert set(MerchantRoleAssignment.objects.values_list("role", flat=True)) == {
+        "agent_spot",
+        "agent_non_spot",
+        "supplier",
+        "platform",
+        "carrier",
+    }
+    assert set(Merchant.objects.values_list("verification_state", flat=True)) == {
+        "unverified",
+        "pending",
+        "verified",
+        "rejected",
+        "expired",
+    }
+    assert set(MerchantLink.objects.values_list("kind", flat=True)) == {
+        "agent_supplier",
+        "seller_carrier",
+        "seller_platform",
+    }
     assert Shop.objects.exclude(platform=None).values("platform").distinct().count() == 2
     assert DisclosureProposal.objects.filter(state="pending").count() == 1
     assert Merchant.objects.filter(disclosure_version__gt=1).exists()

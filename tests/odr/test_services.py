@@ -314,6 +314,15 @@ def test_ratings_appear_per_merchant(mediator):
     assert merchant_case_ratings([w.merchant.pk]) == {w.merchant.pk: {"average": 2.0, "count": 1}}
 
 
+@pytest.mark.parametrize("state", [S.REJECTED, S.WITHDRAWN])
+def test_the_rating_of_a_complaint_never_forwarded_does_not_count_for_the_merchant(mediator, state):
+    # Rejected at screening, or withdrawn before it: the merchant never saw the complaint.
+    w = build(state, mediator)
+    services.case_rate(case_id=w.case.pk, consumer=w.consumer, score=1)
+
+    assert merchant_case_ratings([w.merchant.pk]) == {}
+
+
 # --- mediators ------------------------------------------------------------------------------
 
 
