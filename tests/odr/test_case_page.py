@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from complaints.models import EvidenceItem
 from odr import services
@@ -93,8 +93,11 @@ def test_the_merchant_disputes_with_reasons(client, mediator):
 
 
 def _png() -> bytes:
+    """A photo that names its author: the copy kept is re-saved without that."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Li Wei")
     out = io.BytesIO()
-    Image.new("RGB", (20, 20), "green").save(out, format="PNG")
+    Image.new("RGB", (20, 20), "green").save(out, format="PNG", pnginfo=info)
     return out.getvalue()
 
 
@@ -128,7 +131,9 @@ def test_the_merchant_disputes_with_reasons_and_evidence(client, mediator):
     item = message.attachment
     assert item.complaint_id == case.complaint_id
     assert item.label == "proof of delivery.png"
-    assert item.sha256 == hashlib.sha256(photo).hexdigest()
+    # The hash of the file as the merchant sent it is kept beside the stored copy's.
+    assert item.received_sha256 == hashlib.sha256(photo).hexdigest()
+    assert item.sha256 != item.received_sha256
     assert item.submitted_by == w.rep
     assert case.events.get(kind="merchant_disputed").data["evidence_id"] == item.pk
     # The consumer reads the reasons with the evidence and its hash.
@@ -136,6 +141,7 @@ def test_the_merchant_disputes_with_reasons_and_evidence(client, mediator):
     html = client.get(_url(w)).content.decode()
     assert "Signed for at the door" in html
     assert item.sha256 in html
+    assert item.received_sha256 in html
 
 
 def test_a_dispute_with_a_refused_file_changes_nothing_and_keeps_the_reasons(client, mediator):
