@@ -10,11 +10,12 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
 from complaints import services
 from complaints.models import EvidenceItem
+from odr.models import Case, CaseState
 from tests.factories import ComplaintFactory, RespondentFactory
 
 from .conftest import build_merchant
@@ -54,6 +55,10 @@ def merchant():
 def complaint(consumer, merchant):
     complaint = ComplaintFactory(consumer=consumer, submitted=True)
     RespondentFactory(complaint=complaint, merchant=merchant, named_name="", named_url="")
+    # Accepted at screening: only then does the named merchant see the complaint at all.
+    Case.objects.create(
+        complaint=complaint, state=CaseState.AWAITING_MERCHANT, accepted_at=timezone.now()
+    )
     return complaint
 
 
