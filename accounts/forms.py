@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HoneypotMixin
 from core.queue import enqueue_on_commit
 from core.tasks import send_email
+from core.text import CleanTextMixin
 
 from .models import User
 
 
-class RegistrationForm(HoneypotMixin, UserCreationForm):
+class RegistrationForm(CleanTextMixin, HoneypotMixin, UserCreationForm):
     role = forms.ChoiceField(
         label=_("I am"),
         choices=[
@@ -44,7 +45,7 @@ class RegistrationForm(HoneypotMixin, UserCreationForm):
         return email
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(CleanTextMixin, AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "unverified": _(
@@ -59,11 +60,11 @@ class EmailAuthenticationForm(AuthenticationForm):
             raise ValidationError(self.error_messages["unverified"], code="unverified")
 
 
-class ResendVerificationForm(forms.Form):
+class ResendVerificationForm(CleanTextMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanTextMixin, PasswordResetForm):
     """Django's reset form, rendered in the user's language and sent by the worker."""
 
     def send_mail(
