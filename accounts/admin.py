@@ -2,16 +2,28 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyModelAdmin
+from core.text import CleanTextMixin
 
 from . import otp, services
 from .models import PrivacyRequest, User
 
 
+class CleanUserChangeForm(CleanTextMixin, UserChangeForm):
+    pass
+
+
+class CleanUserCreationForm(CleanTextMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = CleanUserChangeForm
+    add_form = CleanUserCreationForm
     ordering = ("email",)
     list_display = (
         "email",

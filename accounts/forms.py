@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import HoneypotMixin
 from core.queue import enqueue_on_commit
 from core.tasks import send_email
+from core.text import CleanTextMixin
 
 from . import otp
 from .models import User
 
 
-class RegistrationForm(HoneypotMixin, UserCreationForm):
+class RegistrationForm(CleanTextMixin, HoneypotMixin, UserCreationForm):
     role = forms.ChoiceField(
         label=_("I am"),
         choices=[
@@ -46,7 +47,7 @@ class RegistrationForm(HoneypotMixin, UserCreationForm):
         return email
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(CleanTextMixin, AuthenticationForm):
     """Django's sign-in form with the address typed into an e-mail field; the manager's
     natural-key lookup makes it match whatever its case."""
 
@@ -76,7 +77,7 @@ CODE_INVALID = _(
 )
 
 
-class OTPCodeForm(forms.Form):
+class OTPCodeForm(CleanTextMixin, forms.Form):
     """The second step: a code from the authenticator app or a recovery code."""
 
     code = forms.CharField(
@@ -102,7 +103,7 @@ class OTPCodeForm(forms.Form):
         return self.cleaned_data["code"]
 
 
-class TOTPSetupForm(forms.Form):
+class TOTPSetupForm(CleanTextMixin, forms.Form):
     code = forms.CharField(
         label=_("Code from the app"),
         max_length=12,
@@ -112,7 +113,7 @@ class TOTPSetupForm(forms.Form):
     )
 
 
-class AdminSignInForm(AdminAuthenticationForm):
+class AdminSignInForm(CleanTextMixin, AdminAuthenticationForm):
     """The admin's sign-in, asking also for the second factor of accounts that have one, so
     that the admin is no way around it."""
 
@@ -141,11 +142,11 @@ class AdminSignInForm(AdminAuthenticationForm):
         return cleaned
 
 
-class ResendVerificationForm(forms.Form):
+class ResendVerificationForm(CleanTextMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
 
 
-class QueuedPasswordResetForm(PasswordResetForm):
+class QueuedPasswordResetForm(CleanTextMixin, PasswordResetForm):
     """Django's reset form, rendered in the user's language and sent by the worker."""
 
     def send_mail(

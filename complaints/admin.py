@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyTabularInline
+from core.text import CleanTextModelForm
 
 from . import services
 from .models import Complaint, EvidenceItem, Respondent
@@ -151,7 +151,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         return False
 
 
-class RespondentLinkForm(forms.ModelForm):
+class RespondentLinkForm(CleanTextModelForm):
     class Meta:
         model = Respondent
         fields = ("merchant",)

@@ -5,24 +5,25 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.money import currency_choices, parse_amount, validate_currency
+from core.dates import validate_order_date
+from core.money import check_amount_bound, currency_choices, parse_amount, validate_currency
+from core.text import CleanTextMixin
 
 from .models import Complaint, PurchaseMode, Remedy
 from .respondents import REQUIRED_SLOT, SLOTS_BY_MODE, Party
 
 
-def _amount(value: str, *, required: bool):
+def _amount(value: str, *, required: bool, currency: str = ""):
     if value in (None, ""):
         if required:
             raise ValidationError(_("Enter the amount."), code="required")
         return None
-    return parse_amount(value)
+    return parse_amount(value, currency=currency)
 
 
-class PurchaseForm(forms.ModelForm):
+class PurchaseForm(CleanTextMixin, forms.ModelForm):
     purchase_mode = forms.ChoiceField(
         label=_("How you bought"), choices=PurchaseMode.choices, widget=forms.RadioSelect
     )
@@ -75,20 +76,23 @@ class PurchaseForm(forms.ModelForm):
         if self.instance.amount is not None and not self.is_bound:
             self.initial["amount"] = f"{self.instance.amount:.2f}"
 
-    def clean_amount(self):
-        return _amount(self.cleaned_data.get("amount"), required=True)
-
     def clean_currency(self):
         return validate_currency(self.cleaned_data.get("currency", ""))
 
     def clean_order_date(self):
-        value = self.cleaned_data["order_date"]
-        if value > timezone.localdate():
-            raise ValidationError(_("The order date cannot be in the future."), code="future")
-        return value
+        return validate_order_date(self.cleaned_data["order_date"])
 
     def clean(self):
         data = super().clean()
+        # The amount after the currency (cleaned in field order, it comes later): a yen amount
+        # has no decimals.
+        if "amount" in data:
+            try:
+                data["amount"] = _amount(
+                    data["amount"], required=True, currency=data.get("currency") or ""
+                )
+            except ValidationError as exc:
+                self.add_error("amount", exc)
         if not any(data.get(f) for f in ("shop_url", "shop_name", "agent_name", "platform_name")):
             raise ValidationError(
                 _("Tell us where you bought: the shop's link or name, or the agent's name."),
@@ -101,7 +105,7 @@ class PurchaseForm(forms.ModelForm):
 MAX_ACCOUNT_CHARS = 10_000
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Complaint
         fields = ("category", "description")
@@ -122,7 +126,7 @@ class ProblemForm(forms.ModelForm):
         self.fields["description"].validators.append(MaxLengthValidator(MAX_ACCOUNT_CHARS))
 
 
-class RemedyForm(forms.ModelForm):
+class RemedyForm(CleanTextMixin, forms.ModelForm):
     remedy_amount = forms.CharField(
         label=_("Amount you claim"),
         max_length=20,
@@ -154,13 +158,31 @@ class RemedyForm(forms.ModelForm):
             self.initial["remedy_amount"] = f"{self.instance.remedy_amount:.2f}"
 
     def clean_remedy_amount(self):
-        return _amount(self.cleaned_data.get("remedy_amount"), required=False)
+        return _amount(
+            self.cleaned_data.get("remedy_amount"),
+            required=False,
+            currency=self.instance.currency or "",
+        )
 
     def clean(self):
         data = super().clean()
         remedy = data.get("remedy")
-        if remedy in (Remedy.PARTIAL_REFUND, Remedy.COMPENSATION) and not data.get("remedy_amount"):
+        amount = data.get("remedy_amount")
+        # An amount refused as typed already says what is wrong with it.
+        if "remedy_amount" in self.errors:
+            pass
+        elif remedy in (Remedy.PARTIAL_REFUND, Remedy.COMPENSATION) and not amount:
             self.add_error("remedy_amount", _("Enter the amount you claim."))
+        elif remedy and amount is not None:
+            try:
+                check_amount_bound(
+                    amount,
+                    kind=remedy,
+                    paid=self.instance.amount,
+                    currency=self.instance.currency,
+                )
+            except ValidationError as exc:
+                self.add_error("remedy_amount", exc)
         if remedy == Remedy.OTHER and not (data.get("remedy_details") or "").strip():
             self.add_error("remedy_details", _("Describe what you want."))
         return data
@@ -200,7 +222,7 @@ def merchant_label(merchant) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class RespondentsForm(forms.Form):
+class RespondentsForm(CleanTextMixin, forms.Form):
     """Each party is chosen from the directory (the search fills the lists) or named."""
 
     q = forms.CharField(
@@ -284,7 +306,7 @@ class MultipleFileField(forms.FileField):
         return [f for f in files if f]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(CleanTextMixin, forms.Form):
     files = MultipleFileField(
         label=_("Files"),
         required=False,
@@ -330,7 +352,7 @@ class EvidenceForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextMixin, forms.Form):
     consent = forms.BooleanField(
         label=_(
             "I agree that this complaint and its evidence are shared with the respondents named "

@@ -18,7 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.emails import send_templated_email
+from core.money import check_amount_bound
 from core.queue import enqueue_on_commit
+from core.text import clean_text
 from core.uploads import EVIDENCE_TYPES, UploadRejected, check_upload
 
 from .models import (
@@ -235,7 +237,7 @@ def evidence_add_file(*, complaint: Complaint, upload, submitted_by) -> Evidence
 
 def clean_statement(text: str) -> str:
     """The statement as it will be stored and hashed; ValidationError when empty or too long."""
-    cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    cleaned = clean_text(text or "", multiline=True).strip()
     if not cleaned:
         raise ValidationError(_("Write the statement first."), code="empty")
     if len(cleaned) > MAX_STATEMENT_CHARS:
@@ -322,6 +324,14 @@ def complaint_submit(
     missing = missing_steps(complaint)
     if missing:
         raise ComplaintIncomplete(missing)
+    # Checked here too, not only by the remedy step's form: the amount paid may have been
+    # lowered in the purchase step after the claim was written.
+    check_amount_bound(
+        complaint.remedy_amount,
+        kind=complaint.remedy,
+        paid=complaint.amount,
+        currency=complaint.currency,
+    )
 
     now = timezone.now()
     held_reason = flood_hold_reason(complaint, consumer=consumer, now=now)

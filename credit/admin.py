@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.text import CleanTextMixin, CleanTextModelForm
 
 from . import services
 from .models import (
@@ -23,7 +24,7 @@ from .models import (
 )
 
 
-class ApiKeyCreateForm(forms.Form):
+class ApiKeyCreateForm(CleanTextMixin, forms.Form):
     client = forms.ModelChoiceField(
         label=_("Platform client"),
         queryset=User.objects.filter(role=User.Role.PLATFORM_CLIENT, is_active=True).order_by(
@@ -149,6 +150,7 @@ class CreditSnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ("url", "client", "active", "created_at")
     list_filter = ("active",)
     list_select_related = ("client",)

@@ -16,6 +16,7 @@ from django_countries.filters import CountryFilter
 
 from accounts.models import User
 from core.admin import ReadOnlyTabularInline
+from core.text import CleanTextModelForm
 
 from . import display, selectors, services
 from .forms import DisclosureForm, ReasonForm
@@ -103,7 +104,7 @@ class _MerchantPermissionInline:
         return request.user.has_perm("merchants.change_merchant")
 
 
-class ShopInlineForm(forms.ModelForm):
+class ShopInlineForm(CleanTextModelForm):
     url = forms.URLField(label=_("shop URL"), max_length=1000, assume_scheme="https")
 
     class Meta:
@@ -167,7 +168,7 @@ class ShopInline(_MerchantPermissionInline, admin.TabularInline):
     autocomplete_fields = ["platform"]
 
 
-class MerchantLinkInlineForm(forms.ModelForm):
+class MerchantLinkInlineForm(CleanTextModelForm):
     """Checks a link as the service will, with the roles the merchant form is saving."""
 
     class Meta:

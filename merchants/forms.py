@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.forms import HoneypotMixin
+from core.text import CleanTextMixin
 
 from . import services
 from .models import Merchant, MerchantRole, VerificationDocument, VerificationState
@@ -28,7 +29,7 @@ class CountryCodeField(forms.ChoiceField):
         return super().to_python(value).strip().upper()
 
 
-class MerchantSearchForm(forms.Form):
+class MerchantSearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(
         label=_("Name, registration number or shop link"),
         required=False,
@@ -66,7 +67,7 @@ class MerchantSearchForm(forms.Form):
         return q
 
 
-class DisclosureForm(forms.ModelForm):
+class DisclosureForm(CleanTextMixin, forms.ModelForm):
     """The identity fields a disclosure version covers: staff edits in the admin and the
     representatives' proposals both use it, and both end in merchants.services."""
 
@@ -143,7 +144,7 @@ class ProposalForm(HoneypotMixin, DisclosureForm):
     honeypot_name = "homepage_url"
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(CleanTextMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of document"),
         choices=_blank(_("Choose…")) + VerificationDocument.Kind.choices,
@@ -155,7 +156,7 @@ class DocumentUploadForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     """The reason staff give when they reject (the admin's intermediate page)."""
 
     reason = forms.CharField(

@@ -38,6 +38,7 @@ from django_countries import countries
 
 from core import integrity
 from core.emails import send_templated_email
+from core.text import clean_text
 from core.uploads import DOCUMENT_TYPES, check_upload
 
 from .integrity import DISCLOSURE_VERSIONS
@@ -217,7 +218,8 @@ def _max_length(field: str) -> int | None:
 
 def _text(values: Mapping[str, Any], field: str, errors: dict) -> str:
     value = values.get(field)
-    text = "" if value is None else str(value).strip()
+    multiline = field == "registered_address"
+    text = "" if value is None else clean_text(str(value), multiline=multiline).strip()
     limit = _max_length(field) or (MAX_ADDRESS_LENGTH if field == "registered_address" else None)
     if limit and len(text) > limit:
         errors[field] = _("At most %(limit)d characters (this has %(length)d).") % {
@@ -245,7 +247,7 @@ def clean_identity(values: Mapping[str, Any], *, merchant_pk: int | None) -> dic
         raw_names = raw_names.splitlines()
     trade_names: list[str] = []
     for name in raw_names:
-        name = " ".join(str(name).split())
+        name = " ".join(clean_text(str(name)).split())
         if name and name not in trade_names:
             trade_names.append(name)
     if any(len(name) > 300 for name in trade_names):

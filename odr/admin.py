@@ -606,6 +606,7 @@ class CaseAdmin(admin.ModelAdmin):
                 payer=data["payer"],
                 payer_merchant_id=data["payer_merchant"],
                 recovered_from_id=data["recovered_from"],
+                beyond_bound_reason=data["beyond_bound_reason"],
                 **common,
             )
         if action == "compensate":

@@ -6,11 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.money import currency_choices
+from core.text import CleanTextMixin
 
 from .models import Offer, Outcome, Settlement
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(CleanTextMixin, forms.Form):
     """Carries the case version the viewer saw, so a move made on stale information is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -82,7 +83,7 @@ class InfoForm(VersionedForm):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CleanTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -96,7 +97,7 @@ class MessageForm(forms.Form):
     )
 
 
-class RatingForm(forms.Form):
+class RatingForm(CleanTextMixin, forms.Form):
     score = forms.TypedChoiceField(
         label=_("How was your case handled?"),
         coerce=int,
@@ -167,6 +168,16 @@ class ProposeSettlementForm(OfferForm):
         required=False,
         empty_value=None,
     )
+    beyond_bound_reason = forms.CharField(
+        label=_("Reason for an amount beyond the usual bound (only if it is beyond)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A refund is at most the amount paid and compensation at most a set multiple of it. "
+            "To propose more, say why; the reason is recorded in the case's history."
+        ),
+    )
 
     def __init__(self, *args, merchants=(), platforms=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,7 +235,7 @@ class AssignForm(VersionedForm):
         ]
 
 
-class DeskMessageForm(forms.Form):
+class DeskMessageForm(CleanTextMixin, forms.Form):
     body = forms.CharField(
         label=_("Message"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -233,7 +244,7 @@ class DeskMessageForm(forms.Form):
     )
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(CleanTextMixin, forms.Form):
     mediator = forms.TypedChoiceField(
         label=_("Assign to"),
         coerce=int,
@@ -253,7 +264,7 @@ class BulkAssignForm(forms.Form):
 # --- the consumer's privacy rights ---------------------------------------------------------
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(CleanTextMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,

@@ -28,8 +28,9 @@ from complaints import services as complaints_services
 from complaints.models import Complaint, HoldDecision, PseudonymisedReason, Remedy
 from complaints.services import complaint_decide_hold, evidence_add_file
 from core import integrity
-from core.money import parse_amount, validate_currency
+from core.money import amount_bound, check_amount_bound, parse_amount, validate_currency
 from core.queue import enqueue_on_commit
+from core.text import clean_text
 from merchants.models import Merchant
 from merchants.selectors import merchant_ids_represented_by
 
@@ -366,22 +367,26 @@ def _supersede_open_offers(case: Case, *, parties: tuple[str, ...], now: datetim
     )
 
 
-def _validated_offer(case: Case, *, kind: str, amount, currency: str, terms: str) -> dict:
-    """Field errors (kind, amount, currency, terms) or the clean values of an offer."""
+def _validated_offer(
+    case: Case, *, kind: str, amount, currency: str, terms: str, beyond_bound_reason=None
+) -> dict:
+    """Field errors (kind, amount, currency, terms) or the clean values of an offer. The amount
+    is bounded by the amount paid (core.money.amount_bound); ``beyond_bound_reason`` is the
+    mediator's alone: given, the bound is lifted."""
     errors: dict[str, str] = {}
     if kind not in Offer.Kind.values:
         errors["kind"] = _("Choose what is offered.")
+    code = (currency or "").strip().upper()
+    order_currency = (case.complaint.currency or "").upper()
     value: Decimal | None = None
     if amount in (None, ""):
         if kind in rules.MONEY_KINDS:
             errors["amount"] = _("Enter the amount offered.")
     else:
         try:
-            value = parse_amount(amount)
+            value = parse_amount(amount, currency=code or order_currency)
         except ValidationError as exc:
             errors["amount"] = exc.messages[0]
-    code = (currency or "").strip().upper()
-    order_currency = (case.complaint.currency or "").upper()
     if value is not None or code:
         if not code:
             code = order_currency
@@ -394,7 +399,18 @@ def _validated_offer(case: Case, *, kind: str, amount, currency: str, terms: str
                 errors["currency"] = _(
                     "Offers on this case are in %(currency)s, the currency of the order."
                 ) % {"currency": order_currency}
-    terms = (terms or "").strip()
+    if value is not None and "amount" not in errors and not beyond_bound_reason:
+        try:
+            check_amount_bound(
+                value, kind=kind, paid=case.complaint.amount, currency=order_currency
+            )
+        except ValidationError as exc:
+            errors["amount"] = exc.messages[0]
+            if beyond_bound_reason is not None:
+                errors["beyond_bound_reason"] = _(
+                    "To propose more, give the reason: it is recorded in the case's history."
+                )
+    terms = clean_text(terms or "", multiline=True).strip()
     if value is None and not terms and "amount" not in errors:
         errors["terms"] = _("Describe what is offered.")
     if errors:
@@ -1179,17 +1195,28 @@ def mediator_propose_settlement(
     payer: str = Settlement.Payer.MERCHANT,
     payer_merchant_id: int | None = None,
     recovered_from_id: int | None = None,
+    beyond_bound_reason: str = "",
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Offer:
-    """The mediator's proposal: each party accepts or rejects it; both accepting settles."""
+    """The mediator's proposal: each party accepts or rejects it; both accepting settles. Its
+    amount may exceed the bound on offers (core.money.amount_bound) only with
+    ``beyond_bound_reason``, which the event records."""
     now = _now(now)
     case = _lock(case_id, expected_version)
     _require_mediator(mediator)
     _check(case, "propose_settlement")
     errors = {}
+    beyond_bound_reason = clean_text(beyond_bound_reason or "", multiline=True).strip()
     try:
-        values = _validated_offer(case, kind=kind, amount=amount, currency=currency, terms=terms)
+        values = _validated_offer(
+            case,
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            terms=terms,
+            beyond_bound_reason=beyond_bound_reason,
+        )
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if not (terms or "").strip():
@@ -1210,12 +1237,16 @@ def mediator_propose_settlement(
         case, user=mediator, party=Party.MEDIATOR, values=values, now=now, **payer_values
     )
     _save(case, [])
+    data = {"offer_id": offer.pk}
+    bound = amount_bound(kind, case.complaint.amount)
+    if values["amount"] is not None and bound is not None and values["amount"] > bound:
+        data.update(bound=str(bound), beyond_bound_reason=beyond_bound_reason)
     events.record(
         case=case,
         kind="settlement_proposed",
         actor=mediator,
         from_state=case.state,
-        data={"offer_id": offer.pk},
+        data=data,
     )
     text = gettext_lazy(
         "The mediator proposed a settlement on case %(reference)s. Accept or reject it on the "

@@ -424,6 +424,9 @@ REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
 REDRESS_FLOOD_COMPLAINTS = int_var("REDRESS_FLOOD_COMPLAINTS", 3, minimum=1)
 REDRESS_FLOOD_WINDOW_HOURS = int_var("REDRESS_FLOOD_WINDOW_HOURS", 24, minimum=1)
 REDRESS_FLOOD_NEW_ACCOUNT_HOURS = int_var("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 48, minimum=0)
+# A refund is at most the amount paid; compensation (claimed, offered or settled) at most this
+# many times it. A mediator may propose more, giving the reason (recorded in the case's events).
+REDRESS_MAX_COMPENSATION_MULTIPLE = int_var("REDRESS_MAX_COMPENSATION_MULTIPLE", 3, minimum=1)
 
 # --- Merchants ----------------------------------------------------------------------------
 # How long a verification of a merchant's disclosure stays valid before it must be renewed.

@@ -1,14 +1,19 @@
 """The step-by-step complaint form: drafts saved at each step, values kept on errors, one draft
 per form token, and only signed-in consumers with a confirmed address may use it."""
 
+# ruff: noqa: RUF001 - Chinese messages and full-width characters are what these tests check
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from complaints.models import Complaint, Respondent
+from core.middleware import TIMEZONE_COOKIE
 from tests.factories import ComplaintFactory, RespondentFactory, UserFactory
 
 from .conftest import build_merchant, build_shop
@@ -349,3 +354,184 @@ def test_an_overlong_account_is_refused_and_kept(client, consumer):
     assert text in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.description == ""
+
+
+# --- amounts, dates and currencies that make sense -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"order_date": "0001-01-01"}, "order_date", "An order date before Jan. 1, 2000 cannot"),
+        ({"order_date": "1999-12-31"}, "order_date", "An order date before Jan. 1, 2000 cannot"),
+        ({"order_date": "2999-01-01"}, "order_date", "The order date cannot be in the future."),
+        ({"amount": "1e9"}, "amount", "Enter an amount such as 129.90."),
+        ({"amount": "129,90"}, "amount", "Enter an amount such as 129.90."),
+        ({"amount": "1000000000"}, "amount", "This amount is too large to be right."),
+        ({"amount": "0"}, "amount", "The amount must be greater than zero."),
+        ({"amount": "1299.50", "currency": "JPY"}, "amount", "Amounts in JPY have no decimals."),
+        ({"currency": "DEM"}, "currency", "Select a valid choice."),
+        ({"currency": "XTS"}, "currency", "Select a valid choice."),
+        ({"currency": "usd"}, "currency", "Select a valid choice."),
+    ],
+)
+def test_purchase_values_that_cannot_be_right_are_refused(
+    client, consumer, overrides, field, message
+):
+    client.force_login(consumer)
+
+    response, _token = _start(client, **overrides)
+
+    assert response.status_code == 200
+    assert Complaint.objects.count() == 0
+    assert message in " ".join(response.context["form"].errors[field])
+
+
+def test_a_yen_amount_without_decimals_is_stored(client, consumer):
+    client.force_login(consumer)
+
+    _start(client, amount="12,800", currency="JPY")
+
+    complaint = Complaint.objects.get()
+    assert (complaint.amount, complaint.currency) == (Decimal("12800.00"), "JPY")
+
+
+def test_the_order_date_floor_is_explained_in_chinese(client, consumer):
+    client.force_login(consumer)
+    url = "/zh-hans" + reverse("complaints:new")
+    token = client.get(url).context["token"]
+
+    response = client.post(url, {**PURCHASE, "token": str(token), "order_date": "0001-01-01"})
+
+    assert "下单日期不可能早于 2000年1月1日：请检查年份。" in response.content.decode()
+
+
+@time_machine.travel(datetime(2026, 12, 31, 20, 30, tzinfo=UTC), tick=False)
+def test_today_is_the_consumers_today(client, consumer):
+    """At 20:30 UTC on 31 December it is already 1 January in Shanghai."""
+    client.force_login(consumer)
+
+    refused, _ = _start(client, order_date="2027-01-01")
+    assert "The order date cannot be in the future." in refused.content.decode()
+
+    client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
+    accepted, _ = _start(client, order_date="2027-01-01")
+    assert accepted.status_code == 302
+    assert Complaint.objects.get().order_date == date(2027, 1, 1)
+
+
+# A purchase of 129.90 USD (the factory's), the default multiple of 3.
+@pytest.mark.parametrize(
+    ("remedy", "amount", "message"),
+    [
+        ("partial_refund", "99,999,999", "A refund is at most the amount paid, $129.90."),
+        ("partial_refund", "129.91", "A refund is at most the amount paid, $129.90."),
+        ("refund", "200", "A refund is at most the amount paid, $129.90."),
+        (
+            "compensation",
+            "389.71",
+            "Compensation is at most 3 times the amount paid, that is $389.70.",
+        ),
+        ("compensation", "1e9", "Enter an amount such as 129.90."),
+    ],
+)
+def test_a_claim_beyond_what_was_paid_is_refused(client, consumer, remedy, amount, message):
+    complaint = ComplaintFactory(consumer=consumer, remedy="", draft_step="remedy")
+    client.force_login(consumer)
+
+    response = client.post(
+        _edit(complaint, "remedy"),
+        {"remedy": remedy, "remedy_amount": amount, "remedy_details": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["remedy_amount"] == [message]
+    complaint.refresh_from_db()
+    assert (complaint.remedy, complaint.remedy_amount) == ("", None)
+
+
+@pytest.mark.parametrize(
+    ("remedy", "amount"), [("partial_refund", "129.90"), ("compensation", "389.70")]
+)
+def test_a_claim_up_to_the_bound_is_saved(client, consumer, remedy, amount):
+    complaint = ComplaintFactory(consumer=consumer, remedy="", draft_step="remedy")
+    client.force_login(consumer)
+
+    response = client.post(_edit(complaint, "remedy"), {"remedy": remedy, "remedy_amount": amount})
+
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.remedy_amount == Decimal(amount)
+
+
+def test_the_claim_bound_is_explained_in_chinese(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, remedy="", currency="CNY", draft_step="remedy")
+    client.force_login(consumer)
+
+    response = client.post(
+        "/zh-hans" + _edit(complaint, "remedy"),
+        {"remedy": "partial_refund", "remedy_amount": "99999999"},
+    )
+
+    assert "退款最多为实付金额 ¥129.90。" in response.content.decode()
+
+
+# --- free text is stored clean -------------------------------------------------------------
+
+# (typed, stored), the same table for each kind of field below.
+TEXT_TABLE = [
+    ("a\u202eb", "ab"),
+    ("e\u0301", "\u00e9"),
+    ("x\u0007y", "xy"),
+    ("zero\u200bwidth\ufeff", "zerowidth"),
+    ("\u2066Sunny\u2069 Trading", "Sunny Trading"),
+]
+
+
+@pytest.mark.parametrize(("typed", "stored"), TEXT_TABLE)
+def test_names_in_the_purchase_step_are_stored_clean(client, consumer, typed, stored):
+    client.force_login(consumer)
+
+    _start(client, shop_name=typed, item_description=typed)
+
+    complaint = Complaint.objects.get()
+    assert complaint.shop_name == stored
+    assert complaint.item_description == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [*TEXT_TABLE, ("line1\r\nline2\n\n\u202eline3", "line1\nline2\n\nline3")]
+)
+def test_the_consumers_account_is_stored_clean(client, consumer, typed, stored):
+    complaint = ComplaintFactory(consumer=consumer, description="")
+    client.force_login(consumer)
+
+    client.post(_edit(complaint, "problem"), {"category": "other", "description": typed})
+
+    complaint.refresh_from_db()
+    assert complaint.description == stored
+
+
+def test_an_account_of_invisible_characters_is_empty(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, description="")
+    client.force_login(consumer)
+
+    response = client.post(
+        _edit(complaint, "problem"), {"category": "other", "description": "\u200b\u202e\u0007"}
+    )
+
+    assert response.context["form"].errors["description"] == ["This field is required."]
+
+
+def test_a_named_respondent_is_stored_clean(client, consumer):
+    complaint = ComplaintFactory(
+        consumer=consumer, purchase_mode="direct", draft_step="respondents"
+    )
+    client.force_login(consumer)
+
+    client.post(
+        _edit(complaint, "respondents"),
+        {"seller_merchant": "", "seller_name": "Sunny\u200b \u202eTrading", "seller_url": ""},
+    )
+
+    assert Respondent.objects.get(complaint=complaint).named_name == "Sunny Trading"

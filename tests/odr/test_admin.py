@@ -383,3 +383,59 @@ def test_bulk_assign_automatically_gives_each_case_to_a_mediator_of_its_language
     assert Case.objects.get(pk=chinese_case.pk).events.get(kind="mediator_assigned").actor == (
         mediator
     )
+
+
+# --- beyond the bound on offers, with a reason ----------------------------------------------
+
+
+def _compensation(w, **extra):
+    return {
+        "version": w.case.version,
+        "kind": "compensation",
+        "amount": "500",
+        "currency": "EUR",
+        "terms": "Compensation for the missed wedding.",
+        "payer": "merchant",
+        **extra,
+    }
+
+
+def test_a_proposal_beyond_the_bound_asks_the_mediator_for_a_reason(desk, mediator):
+    w = build(S.MEDIATION, mediator)
+
+    response = desk.post(_act(w.case, "propose"), _compensation(w))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["amount"] == ["Compensation is at most 3 times the amount paid, that is €389.70."]
+    assert errors["beyond_bound_reason"] == [
+        "To propose more, give the reason: it is recorded in the case's history."
+    ]
+    assert not Offer.objects.filter(case=w.case, party="mediator").exists()
+
+
+def test_a_proposal_beyond_the_bound_with_a_reason_is_made_and_recorded(desk, mediator):
+    w = build(S.MEDIATION, mediator)
+
+    response = desk.post(
+        _act(w.case, "propose"),
+        _compensation(w, beyond_bound_reason="The consumer \u202emissed\u202c the wedding."),
+    )
+
+    assert response.status_code == 302
+    proposal = Offer.objects.get(case=w.case, party="mediator")
+    assert str(proposal.amount) == "500.00"
+    data = w.case.events.get(kind="settlement_proposed").data
+    assert data["beyond_bound_reason"] == "The consumer missed the wedding."
+
+
+def test_a_desk_message_is_stored_clean(desk, mediator):
+    w = build(S.MEDIATION, mediator)
+
+    desk.post(
+        _act(w.case, "message"), {"body": "Please\u200b send\u0007 the e\u0301mail.\r\nThanks"}
+    )
+
+    assert Message.objects.filter(case=w.case, author=mediator).get().body == (
+        "Please send the \u00e9mail.\nThanks"
+    )

@@ -415,3 +415,42 @@ def test_consumers_ratings_appear_in_the_merchants_statistics(client, mediator):
     html = client.get("/zh-hans" + rated[0].merchant.get_absolute_url()).content.decode()
     assert "3.5 分" in html
     assert "共 2 个评分" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("a\u202eb", "ab"),
+        ("e\u0301", "\u00e9"),
+        ("x\u0007y", "xy"),
+        ("line1\nline2", "line1\nline2"),
+        ("line1\r\n\u200bline2\u2066", "line1\nline2"),
+    ],
+)
+def test_a_message_is_stored_clean(client, mediator, typed, stored):
+    w = build(S.NEGOTIATION, mediator)
+    client.force_login(w.consumer)
+
+    response = client.post(_url(w, "odr:case_action", action="message"), {"message-body": typed})
+
+    assert response.status_code == 302
+    assert Message.objects.get(case=w.case, author=w.consumer).body == stored
+
+
+def test_an_offer_beyond_the_amount_paid_is_refused_on_the_page(client, mediator):
+    w = build(S.AWAITING_MERCHANT, mediator)
+    client.force_login(w.rep)
+
+    response = client.post(
+        "/zh-hans" + _url(w, "odr:case_action", action="offer"),
+        {
+            "offer-version": w.case.version,
+            "offer-kind": "compensation",
+            "offer-amount": "1000",
+            "offer-currency": "EUR",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "赔偿最多为实付金额的 3 倍，即 €389.70。" in response.content.decode()  # noqa: RUF001
+    assert not Offer.objects.filter(case=w.case).exists()

@@ -394,3 +394,131 @@ def test_a_second_linked_merchant_can_answer_too(mediator):
     )
 
     assert offer.payer_merchant == agent.merchant
+
+
+# --- offers bounded by the amount paid ------------------------------------------------------
+# The builders' purchase: 129.90 EUR; the default multiple is 3, so compensation stops at 389.70.
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "message"),
+    [
+        ("compensation", "1e9", "Enter an amount such as 129.90."),
+        ("compensation", "1000000000", "This amount is too large to be right."),
+        ("refund", "129.91", "A refund is at most the amount paid, €129.90."),
+        ("partial_refund", "99999999", "A refund is at most the amount paid, €129.90."),
+        (
+            "compensation",
+            "389.71",
+            "Compensation is at most 3 times the amount paid, that is €389.70.",
+        ),
+    ],
+)
+@pytest.mark.parametrize("who", ["merchant_first_answer", "merchant", "consumer"])
+def test_offers_beyond_what_was_paid_are_refused_by_the_service(
+    mediator, who, kind, amount, message
+):
+    if who == "merchant_first_answer":
+        w = build(S.AWAITING_MERCHANT, mediator)
+        make = lambda: services.merchant_make_offer(  # noqa: E731
+            case_id=w.case.pk, representative=w.rep, kind=kind, amount=amount, currency="EUR"
+        )
+    else:
+        w = build(S.NEGOTIATION, mediator)
+        user = w.rep if who == "merchant" else w.consumer
+        make = lambda: services.offer_make(  # noqa: E731
+            case_id=w.case.pk, user=user, kind=kind, amount=amount, currency="EUR"
+        )
+    offers = Offer.objects.filter(case=w.case).count()
+
+    with pytest.raises(ValidationError) as error:
+        make()
+
+    assert error.value.message_dict["amount"] == [message]
+    assert "beyond_bound_reason" not in error.value.message_dict
+    assert Offer.objects.filter(case=w.case).count() == offers
+
+
+@pytest.mark.parametrize(("kind", "amount"), [("refund", "129.90"), ("compensation", "389.70")])
+def test_offers_up_to_the_bound_are_made(mediator, kind, amount):
+    w = build(S.NEGOTIATION, mediator)
+
+    offer = services.offer_make(
+        case_id=w.case.pk, user=w.consumer, kind=kind, amount=amount, currency="EUR"
+    )
+
+    assert offer.amount == Decimal(amount)
+
+
+def test_the_bound_follows_the_setting(mediator, settings):
+    settings.REDRESS_MAX_COMPENSATION_MULTIPLE = 5
+    w = build(S.NEGOTIATION, mediator)
+
+    offer = services.offer_make(
+        case_id=w.case.pk, user=w.rep, kind="compensation", amount="649.50", currency="EUR"
+    )
+    assert offer.amount == Decimal("649.50")
+    with pytest.raises(ValidationError):
+        services.offer_make(
+            case_id=w.case.pk, user=w.rep, kind="compensation", amount="649.51", currency="EUR"
+        )
+
+
+def _propose(w, mediator, **kwargs):
+    return services.mediator_propose_settlement(
+        case_id=w.case.pk,
+        mediator=mediator,
+        kind="compensation",
+        currency="EUR",
+        terms="Compensation for the lost holiday.",
+        **kwargs,
+    )
+
+
+def test_a_mediator_goes_beyond_the_bound_only_with_a_reason(mediator):
+    w = build(S.MEDIATION, mediator)
+
+    with pytest.raises(ValidationError) as error:
+        _propose(w, mediator, amount="500")
+
+    assert error.value.message_dict == {
+        "amount": ["Compensation is at most 3 times the amount paid, that is €389.70."],
+        "beyond_bound_reason": [
+            "To propose more, give the reason: it is recorded in the case's history."
+        ],
+    }
+    with pytest.raises(ValidationError):
+        _propose(w, mediator, amount="500", beyond_bound_reason=" \u200b ")
+    assert not Offer.objects.filter(case=w.case, party="mediator").exists()
+
+    proposal = _propose(
+        w, mediator, amount="500", beyond_bound_reason="Bought for a wedding that was missed."
+    )
+
+    assert proposal.amount == Decimal("500.00")
+    data = w.case.events.get(kind="settlement_proposed").data
+    assert (data["offer_id"], data["bound"], data["beyond_bound_reason"]) == (
+        proposal.pk,
+        "389.70",
+        "Bought for a wedding that was missed.",
+    )
+
+
+def test_a_proposal_within_the_bound_records_no_reason(mediator):
+    w = build(S.MEDIATION, mediator)
+
+    proposal = _propose(w, mediator, amount="389.70", beyond_bound_reason="Not needed.")
+
+    data = w.case.events.get(kind="settlement_proposed").data
+    assert data["offer_id"] == proposal.pk
+    assert "beyond_bound_reason" not in data
+    assert "bound" not in data
+
+
+def test_a_reason_does_not_lift_the_absolute_maximum(mediator):
+    w = build(S.MEDIATION, mediator)
+
+    with pytest.raises(ValidationError) as error:
+        _propose(w, mediator, amount="1e9", beyond_bound_reason="Because.")
+
+    assert error.value.message_dict["amount"] == ["Enter an amount such as 129.90."]
