@@ -70,9 +70,7 @@ MEDIATOR_PERMISSIONS = {
 def test_the_mediators_group_has_exactly_the_permissions_mediators_need():
     from django.contrib.auth.models import Group
 
-    from accounts.roles import MEDIATORS_GROUP
-
-    group = Group.objects.get(name=MEDIATORS_GROUP)
+    group = Group.objects.get(name="mediators")
 
     assert (
         set(group.permissions.values_list("content_type__app_label", "codename"))

@@ -10,14 +10,13 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import User
-from accounts.roles import MEDIATORS_GROUP
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_mediators_group_is_created_by_migration_with_only_view_user():
-    group = Group.objects.get(name=MEDIATORS_GROUP)
+    group = Group.objects.get(name="mediators")
     perms = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert ("accounts", "view_user") in perms
     # Mediators never manage accounts: no add, change or delete of users.
@@ -30,7 +29,7 @@ def test_making_a_mediator_makes_them_staff_in_the_group_and_back():
     services.user_set_role(user=user, role=User.Role.MEDIATOR)
     user.refresh_from_db()
     assert user.is_staff and not user.is_superuser
-    assert user.groups.filter(name=MEDIATORS_GROUP).exists()
+    assert user.groups.filter(name="mediators").exists()
     assert user.has_perm("accounts.view_user")
     assert not user.has_perm("accounts.change_user")
 

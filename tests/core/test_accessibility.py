@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from complaints.steps import STEPS
 from odr.models import CaseState
 from tests.factories import (
     ComplaintFactory,
@@ -83,7 +82,7 @@ def _pages(mediator):
     yield consumer, reverse("account")
     yield consumer, reverse("odr:account_erase")
     draft = ComplaintFactory(consumer=consumer)
-    for step in STEPS:
+    for step in ("purchase", "problem", "remedy", "respondents", "evidence", "review"):
         yield consumer, reverse("complaints:edit", args=[draft.public_id, step])
     # A case in negotiation: the complaint and case pages of both parties carry their forms.
     world = build(CaseState.NEGOTIATION, mediator)

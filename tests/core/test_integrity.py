@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import hashlib
 import logging
 import zoneinfo
 
@@ -32,7 +31,7 @@ VALUES = {
     "from_state": "submitted",
     "to_state": "awaiting_merchant",
     # The chain covers the note's SHA-256, so erasure may blank the note itself.
-    "note_sha256": integrity.text_digest("Réponse — 好"),
+    "note_sha256": "c501876711332566aa8f30cd75c63131cc8cfd42ddc3c8b006670e5f3afc0e5f",
     "data": {"by": "mediator", "b": [1, True, None], "a": "x"},
     "created_at": WHEN,
 }
@@ -56,7 +55,12 @@ def test_the_canonical_form_is_fixed_json_of_tag_previous_hash_and_fields():
             '"seq":2,"to_state":"awaiting_merchant"}'
         ).encode()
     )
-    assert CASE_EVENTS.digest(CaseEvent, VALUES, PREV) == hashlib.sha256(canonical).hexdigest()
+    # SHA-256 of the canonical form above, computed once outside the code and kept as the vector.
+    assert CASE_EVENTS.digest(CaseEvent, VALUES, PREV) == (
+        "46413d4e79400274334f7e047651423b2065c6a14b7c43dd2ef65bcee74543d1"
+    )
+    # The note's digest is the SHA-256 of its UTF-8.
+    assert integrity.text_digest("Réponse — 好") == VALUES["note_sha256"]
 
 
 def test_the_same_instant_in_any_time_zone_hashes_the_same(settings):

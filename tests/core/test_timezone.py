@@ -10,7 +10,6 @@ import time_machine
 from django.urls import reverse
 
 from complaints import services as complaint_services
-from core.middleware import TIMEZONE_COOKIE
 from odr.models import Case, CaseState
 from tests.factories import ComplaintFactory, RespondentFactory
 from tests.odr.builders import build
@@ -44,7 +43,7 @@ def test_without_the_cookie_times_are_in_the_sites_zone_and_say_so(client, case_
 
 def test_the_case_page_is_rendered_in_the_zone_the_browser_reported(client, case_world):
     client.force_login(case_world.consumer)
-    client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
+    client.cookies["redress_tz"] = "Asia/Shanghai"
 
     html = _case_page(client, case_world)
 
@@ -56,14 +55,14 @@ def test_the_case_page_is_rendered_in_the_zone_the_browser_reported(client, case
 @pytest.mark.parametrize("value", ["Mars/Olympus", "../../etc/passwd", "", "UTC; drop"])
 def test_a_cookie_that_is_not_a_zone_name_is_ignored(client, case_world, value):
     client.force_login(case_world.consumer)
-    client.cookies[TIMEZONE_COOKIE] = value
+    client.cookies["redress_tz"] = value
 
     assert "Dec. 31, 2026, 8:30 p.m. UTC" in _case_page(client, case_world)
 
 
 def test_my_complaints_shows_the_deadline_day_in_the_viewers_zone(client, case_world):
     client.force_login(case_world.consumer)
-    client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
+    client.cookies["redress_tz"] = "Asia/Shanghai"
 
     html = client.get(reverse("complaints:mine")).content.decode()
 
@@ -72,7 +71,7 @@ def test_my_complaints_shows_the_deadline_day_in_the_viewers_zone(client, case_w
 
 def test_the_mediators_queue_shows_deadlines_in_the_mediators_zone(client, case_world):
     client.force_login(case_world.mediator)
-    client.cookies[TIMEZONE_COOKIE] = "America/New_York"
+    client.cookies["redress_tz"] = "America/New_York"
 
     html = client.get(reverse("admin:odr_case_changelist")).content.decode()
 
@@ -82,9 +81,9 @@ def test_the_mediators_queue_shows_deadlines_in_the_mediators_zone(client, case_
 
 def test_the_zone_of_one_request_does_not_leak_into_the_next(client, case_world):
     client.force_login(case_world.consumer)
-    client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
+    client.cookies["redress_tz"] = "Asia/Shanghai"
     _case_page(client, case_world)
-    del client.cookies[TIMEZONE_COOKIE]
+    del client.cookies["redress_tz"]
 
     assert "Dec. 31, 2026, 8:30 p.m. UTC" in _case_page(client, case_world)
 
@@ -94,7 +93,7 @@ def test_the_reference_year_does_not_depend_on_the_viewers_zone(client, consumer
     complaint = ComplaintFactory(consumer=consumer, draft_step="review")
     RespondentFactory(complaint=complaint)
     client.force_login(consumer)
-    client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
+    client.cookies["redress_tz"] = "Asia/Shanghai"
 
     client.post(
         reverse("complaints:edit", kwargs={"public_id": complaint.public_id, "step": "review"}),

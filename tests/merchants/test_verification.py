@@ -132,6 +132,56 @@ def test_moves_that_make_no_sense_are_refused(merchant, mediator, start, move):
     assert merchant.verification_state == start
 
 
+# Every verification state by every move staff can make: allowed (True) or refused (False).
+# Verifying a verified merchant renews it; only a current verification can expire.
+VERIFICATION_MOVES = {
+    #             pending verify  reject expire
+    "unverified": (True, True, True, False),
+    "pending": (False, True, True, False),
+    "verified": (True, True, True, True),
+    "rejected": (True, True, False, False),
+    "expired": (True, True, True, False),
+}
+MOVE_TARGET = {
+    "pending": "pending",
+    "verify": "verified",
+    "reject": "rejected",
+    "expire": "expired",
+}
+
+
+@pytest.mark.parametrize(
+    ("start", "move", "allowed"),
+    [
+        (start, move, allowed)
+        for start, row in VERIFICATION_MOVES.items()
+        for move, allowed in zip(MOVE_TARGET, row, strict=True)
+    ],
+)
+def test_every_move_from_every_verification_state(merchant, mediator, start, move, allowed):
+    type(merchant).objects.filter(pk=merchant.pk).update(verification_state=start)
+    moves = {
+        "pending": lambda: services.verification_mark_pending(
+            merchant_id=merchant.pk, actor=mediator
+        ),
+        "verify": lambda: services.verification_verify(merchant_id=merchant.pk, reviewer=mediator),
+        "reject": lambda: services.verification_reject(
+            merchant_id=merchant.pk, reviewer=mediator, reason="The licence was revoked."
+        ),
+        "expire": lambda: services.verification_expire(merchant_id=merchant.pk, actor=mediator),
+    }
+
+    if allowed:
+        event = moves[move]()
+        assert (event.from_state, event.to_state) == (start, MOVE_TARGET[move])
+    else:
+        with pytest.raises(services.VerificationNotAllowed):
+            moves[move]()
+        assert not VerificationEvent.objects.filter(merchant=merchant).exists()
+    merchant.refresh_from_db()
+    assert merchant.verification_state == (MOVE_TARGET[move] if allowed else start)
+
+
 def test_staff_mark_a_verification_expired_now(merchant, mediator):
     services.verification_verify(merchant_id=merchant.pk, reviewer=mediator, now=NOW)
 
