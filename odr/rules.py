@@ -1,45 +1,89 @@
-"""Which move is allowed from which state, and which actions a viewer has now.
-
-One table read by the services (which enforce it) and by the pages and the admin (which only
-offer what the services would allow).
+"""The case state machine as one table: per action, the states it may start from, the state it
+leads to, and who takes it. The services enforce it and move the case to its target; the case
+pages and the admin desk only offer what it allows; ``manage.py case_state_graph`` draws it
+(docs/architecture.md embeds the drawing).
 """
 
 from __future__ import annotations
 
-from .models import CLOSED_STATES, OPEN_STATES, CaseState, Offer, Outcome, Party
+from dataclasses import dataclass
+
+from .models import CLOSED_STATES, OPEN_STATES, Case, CaseState, Offer, Outcome, Party
 
 S = CaseState
+K = Case.DeadlineKind
 
-# The state machine of docs/design.md: action -> states it may start from.
-ALLOWED_FROM: dict[str, frozenset[str]] = {
+
+@dataclass(frozen=True)
+class Transition:
+    """One action of the state machine.
+
+    ``target`` is the state the action leads to; None: the case stays where it is. ``by`` is who
+    takes it: consumer, merchant, party (either of the two), mediator or system (a passed
+    deadline). ``condition``, when given, is what must also hold for the target to be reached
+    (until then the case stays)."""
+
+    sources: frozenset[str]
+    target: str | None
+    by: str
+    condition: str = ""
+
+
+T = Transition
+
+# The state machine of docs/design.md. Written once; everything else reads it.
+TRANSITIONS: dict[str, Transition] = {
     # screening
-    "accept": frozenset({S.SUBMITTED}),
-    "reject": frozenset({S.SUBMITTED}),
-    "request_info": frozenset({S.SUBMITTED}),
-    "provide_info": frozenset({S.SUBMITTED}),
-    # the merchant's first answer (accepting the claim also settles: respond, then settle)
-    "accept_claim": frozenset({S.AWAITING_MERCHANT, S.NEGOTIATION, S.MEDIATION}),
-    "merchant_offer": frozenset({S.AWAITING_MERCHANT}),
-    "dispute": frozenset({S.AWAITING_MERCHANT}),
+    "accept": T(frozenset({S.SUBMITTED}), S.AWAITING_MERCHANT, "mediator"),
+    "reject": T(frozenset({S.SUBMITTED}), S.REJECTED, "mediator"),
+    "request_info": T(frozenset({S.SUBMITTED}), None, "mediator"),
+    "provide_info": T(frozenset({S.SUBMITTED}), None, "consumer"),
+    # the merchant's first answer (accepting the claim settles: it passes through negotiation)
+    "accept_claim": T(
+        frozenset({S.AWAITING_MERCHANT, S.NEGOTIATION, S.MEDIATION}), S.SETTLED, "merchant"
+    ),
+    "merchant_offer": T(frozenset({S.AWAITING_MERCHANT}), S.NEGOTIATION, "merchant"),
+    "dispute": T(frozenset({S.AWAITING_MERCHANT}), S.NEGOTIATION, "merchant"),
     # negotiation (the parties may keep negotiating while a mediator helps)
-    "offer": frozenset({S.NEGOTIATION, S.MEDIATION}),
-    "answer_offer": frozenset({S.NEGOTIATION, S.MEDIATION}),
-    "request_mediation": frozenset({S.NEGOTIATION}),
+    "offer": T(frozenset({S.NEGOTIATION, S.MEDIATION}), None, "party"),
+    "accept_offer": T(frozenset({S.NEGOTIATION, S.MEDIATION}), S.SETTLED, "party"),
+    "reject_offer": T(frozenset({S.NEGOTIATION, S.MEDIATION}), None, "party"),
+    "withdraw_offer": T(frozenset({S.NEGOTIATION, S.MEDIATION}), None, "party"),
+    "request_mediation": T(frozenset({S.NEGOTIATION}), S.MEDIATION, "party"),
     # mediation
-    "assign": OPEN_STATES,
-    "propose_settlement": frozenset({S.MEDIATION}),
-    "answer_settlement": frozenset({S.MEDIATION}),
-    "refer": frozenset({S.MEDIATION, S.ESCALATED}),
+    "assign": T(OPEN_STATES, None, "mediator"),
+    "propose_settlement": T(frozenset({S.MEDIATION}), None, "mediator"),
+    "accept_settlement": T(
+        frozenset({S.MEDIATION}), S.SETTLED, "party", condition="both parties accepted"
+    ),
+    "reject_settlement": T(frozenset({S.MEDIATION}), None, "party"),
+    "refer": T(frozenset({S.MEDIATION, S.ESCALATED}), S.REFERRED, "mediator"),
     # settlement
-    "confirm_paid": frozenset({S.SETTLED, S.ESCALATED}),
-    "compensate_in_advance": frozenset({S.ESCALATED}),
+    "confirm_paid": T(frozenset({S.SETTLED, S.ESCALATED}), S.RESOLVED, "consumer"),
+    "compensate_in_advance": T(frozenset({S.ESCALATED}), None, "mediator"),
     # any open stage
-    "withdraw": OPEN_STATES,
+    "withdraw": T(OPEN_STATES, S.WITHDRAWN, "consumer"),
     # after closing
-    "record_outcome": frozenset({S.RESOLVED, S.REFERRED}),
-    "rate": CLOSED_STATES,
+    "record_outcome": T(frozenset({S.RESOLVED, S.REFERRED}), None, "mediator"),
+    "rate": T(CLOSED_STATES, None, "consumer"),
     # the parties' message thread; mediators may write in any open state
-    "message": frozenset({S.NEGOTIATION, S.MEDIATION, S.SETTLED, S.ESCALATED}),
+    "message": T(frozenset({S.NEGOTIATION, S.MEDIATION, S.SETTLED, S.ESCALATED}), None, "party"),
+    # passed deadlines (the sweep); an unanswered question sends the case back to screening
+    "expire_consumer_info": T(frozenset({S.SUBMITTED}), None, "system"),
+    "expire_merchant_response": T(frozenset({S.AWAITING_MERCHANT}), S.MEDIATION, "system"),
+    "expire_negotiation": T(frozenset({S.NEGOTIATION}), S.MEDIATION, "system"),
+    "expire_mediation": T(frozenset({S.MEDIATION, S.ESCALATED}), S.REFERRED, "system"),
+    "expire_fulfilment": T(frozenset({S.SETTLED}), S.ESCALATED, "system"),
+}
+
+# Which action a passed deadline of each kind takes. A passed screening deadline takes none:
+# only a mediator accepts or rejects, so the case stays in the desk's queue marked overdue.
+EXPIRY: dict[str, str] = {
+    K.CONSUMER_INFO: "expire_consumer_info",
+    K.MERCHANT_RESPONSE: "expire_merchant_response",
+    K.NEGOTIATION: "expire_negotiation",
+    K.MEDIATION: "expire_mediation",
+    K.FULFILMENT: "expire_fulfilment",
 }
 
 # The outcomes a mediator may record on a closed case, by the state it closed in.
@@ -57,7 +101,12 @@ MONEY_KINDS = frozenset({Offer.Kind.REFUND, Offer.Kind.PARTIAL_REFUND, Offer.Kin
 
 
 def allowed(case, action: str) -> bool:
-    return case.state in ALLOWED_FROM[action]
+    return case.state in TRANSITIONS[action].sources
+
+
+def target(action: str) -> str | None:
+    """The state ``action`` leads to (None: the case stays where it is)."""
+    return TRANSITIONS[action].target
 
 
 def party_actions(case, party: str | None, *, offers, rated: bool) -> dict:
@@ -71,8 +120,8 @@ def party_actions(case, party: str | None, *, offers, rated: bool) -> dict:
     other = Party.MERCHANT if party == Party.CONSUMER else Party.CONSUMER
     accepted_field = "consumer_accepted_at" if party == Party.CONSUMER else "merchant_accepted_at"
     open_offers = [o for o in offers if o.state == Offer.State.OPEN]
-    can_answer = allowed(case, "answer_offer")
-    can_answer_settlement = allowed(case, "answer_settlement")
+    can_answer = allowed(case, "accept_offer")
+    can_answer_settlement = allowed(case, "accept_settlement")
     actions = {
         "message": allowed(case, "message"),
         "offer": allowed(case, "offer"),

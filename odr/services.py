@@ -939,7 +939,7 @@ def offer_accept(
     now = _now(now)
     case, offer = _lock_offer(offer_id, expected_version)
     party = _party(case, user)
-    _check(case, "answer_offer")
+    _check(case, "accept_offer")
     if offer.state != Offer.State.OPEN or offer.party != _other(party):
         raise TransitionNotAllowed(_("This offer cannot be accepted any more."))
     offer.state = Offer.State.ACCEPTED
@@ -986,7 +986,7 @@ def offer_reject(
     now = _now(now)
     case, offer = _lock_offer(offer_id, expected_version)
     party = _party(case, user)
-    _check(case, "answer_offer")
+    _check(case, "reject_offer")
     if offer.state != Offer.State.OPEN or offer.party != _other(party):
         raise TransitionNotAllowed(_("This offer cannot be rejected any more."))
     offer.state = Offer.State.REJECTED
@@ -1023,7 +1023,7 @@ def offer_withdraw(
     now = _now(now)
     case, offer = _lock_offer(offer_id, expected_version)
     party = _party(case, user)
-    _check(case, "answer_offer")
+    _check(case, "withdraw_offer")
     if offer.state != Offer.State.OPEN or offer.party != party:
         raise TransitionNotAllowed(_("This offer cannot be withdrawn any more."))
     offer.state = Offer.State.WITHDRAWN
@@ -1256,10 +1256,12 @@ def mediator_propose_settlement(
     return offer
 
 
-def _lock_proposal(offer_id: int, expected_version: int | None, user) -> tuple[Case, Offer, str]:
+def _lock_proposal(
+    offer_id: int, expected_version: int | None, user, *, action: str
+) -> tuple[Case, Offer, str]:
     case, offer = _lock_offer(offer_id, expected_version)
     party = _party(case, user)
-    _check(case, "answer_settlement")
+    _check(case, action)
     accepted_at = (
         offer.consumer_accepted_at if party == Party.CONSUMER else offer.merchant_accepted_at
     )
@@ -1278,7 +1280,9 @@ def settlement_accept(
 ) -> Offer:
     """One party accepts the mediator's proposal; when both have, mediation -> settled."""
     now = _now(now)
-    case, offer, party = _lock_proposal(offer_id, expected_version, user)
+    case, offer, party = _lock_proposal(
+        offer_id, expected_version, user, action="accept_settlement"
+    )
     if party == Party.CONSUMER:
         offer.consumer_accepted_at = now
     else:
@@ -1338,7 +1342,9 @@ def settlement_reject(
 ) -> Offer:
     """A party rejects the mediator's proposal; mediation continues."""
     now = _now(now)
-    case, offer, party = _lock_proposal(offer_id, expected_version, user)
+    case, offer, party = _lock_proposal(
+        offer_id, expected_version, user, action="reject_settlement"
+    )
     offer.state = Offer.State.REJECTED
     offer.responded_at = now
     offer.save(update_fields=["state", "responded_at"])
