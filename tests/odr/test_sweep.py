@@ -358,14 +358,14 @@ def test_a_case_the_batch_cannot_move_holds_back_none_of_the_others(mediator, mo
 
     worlds, moment = _overdue_batch(mediator, ["negotiation"] * 3)
     broken = worlds[1].case.pk
-    expire = services._expire
+    expire = services.sweep._expire
 
     def failing(case, **kwargs):
         if case.pk == broken:
             raise RuntimeError("a case the sweep cannot move")
         return expire(case, **kwargs)
 
-    monkeypatch.setattr(services, "_expire", failing)
+    monkeypatch.setattr(services.sweep, "_expire", failing)
 
     result = _sweep_at(moment)
 
