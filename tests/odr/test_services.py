@@ -522,3 +522,32 @@ def test_a_reason_does_not_lift_the_absolute_maximum(mediator):
         _propose(w, mediator, amount="1e9", beyond_bound_reason="Because.")
 
     assert error.value.message_dict["amount"] == ["Enter an amount such as 129.90."]
+
+
+# --- refusals -------------------------------------------------------------------------------
+
+
+def test_a_move_by_the_wrong_person_is_a_translated_permission_denied(mediator):
+    from django.core.exceptions import PermissionDenied
+    from django.utils import translation
+
+    w = build(S.SUBMITTED, mediator)
+
+    with translation.override("zh-hans"), pytest.raises(PermissionDenied) as refused:
+        services.case_accept(case_id=w.case.pk, mediator=w.consumer)
+
+    assert str(refused.value) == "只有调解员可以进行此操作。"
+    # Still a refused move for the pages that show one, and nothing changed.
+    assert isinstance(refused.value, services.TransitionNotAllowed)
+    assert w.reload().state == S.SUBMITTED
+
+
+def test_a_move_the_state_does_not_allow_is_not_a_permission_failure(mediator):
+    from django.core.exceptions import PermissionDenied
+
+    w = build(S.WITHDRAWN, mediator)
+
+    with pytest.raises(services.TransitionNotAllowed) as refused:
+        services.case_accept(case_id=w.case.pk, mediator=mediator)
+
+    assert not isinstance(refused.value, PermissionDenied)
