@@ -387,11 +387,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        # The shared error responses (401, 403, 429, 400, 404) on every keyed endpoint.
-        "credit.api.schema.add_error_responses",
-    ],
+    # No post-processing beyond drf-spectacular's default (enums): the error responses of every
+    # view come from the view itself (core.schema.AutoSchema, the views' extend_schema).
 }
 
 # --- Security defaults that hold everywhere -----------------------------------------------
