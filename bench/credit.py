@@ -98,22 +98,18 @@ def _parts(log) -> dict:
     """Where a full recomputation's time goes: reading every merchant's inputs (the one pass
     over the cases that the baseline also makes) and rating them (the method, in Python); the
     rest of its time is writing the snapshots."""
-    from django.conf import settings
-
     from credit import method, selectors
 
     now = timezone.now()
     started = time.perf_counter()
-    inputs = list(
-        selectors.all_credit_inputs(now=now, half_life_days=settings.CREDIT_HALF_LIFE_DAYS)
-    )
+    inputs = list(selectors.all_credit_inputs(now=now, half_life_days=method.HALF_LIFE_DAYS))
     read = time.perf_counter() - started
     started = time.perf_counter()
     for _merchant_id, merchant_inputs in inputs:
         method.rate(
             merchant_inputs,
-            half_life_days=settings.CREDIT_HALF_LIFE_DAYS,
-            min_sample=settings.CREDIT_MIN_SAMPLE,
+            half_life_days=method.HALF_LIFE_DAYS,
+            min_sample=method.MIN_SAMPLE,
         )
     rate = time.perf_counter() - started
     log(f"  of which reading the inputs about {read:.2f} s, rating them {rate:.2f} s")

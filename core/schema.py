@@ -92,9 +92,7 @@ class AutoSchema(SpectacularAutoSchema):
                             "status": int(status),
                             "code": _CODES[status],
                             "message": _DESCRIPTIONS[status],
-                            "fields": {"page": ["Enter a whole number of 1 or more."]}
-                            if status == "400"
-                            else {},
+                            "fields": self._bad_request_fields() if status == "400" else {},
                         }
                     },
                     response_only=True,
@@ -109,13 +107,36 @@ class AutoSchema(SpectacularAutoSchema):
                 )
         return responses
 
+    def _bad_request_fields(self) -> dict:
+        """The ``fields`` of the 400 example: a bad page number where the view takes one, else
+        a parameter it does not know."""
+        if self._is_list_view() and getattr(self.view, "pagination_class", None) is not None:
+            return {"page": ["Enter a whole number of 1 or more."]}
+        return {"colour": ["Unknown parameter."]}
+
+    def _refuses_unknown_parameters(self) -> bool:
+        """A generic view (a detail view too: get_object filters) whose filter backends include
+        core.api_params.StrictFilterBackend answers 400 to a parameter it does not know."""
+        from core.api_params import StrictFilterBackend
+
+        backends = getattr(self.view, "filter_backends", None) or ()
+        return any(
+            isinstance(backend, type) and issubclass(backend, StrictFilterBackend)
+            for backend in backends
+        )
+
     def _error_statuses(self) -> list[str]:
         view = self.view
         authenticates = bool(view.get_authenticators())
         restricted = not all(isinstance(p, AllowAny) for p in view.get_permissions())
         paginated = self._is_list_view() and getattr(view, "pagination_class", None) is not None
         statuses = []
-        if self._get_filter_parameters() or paginated or self.method in ("POST", "PUT", "PATCH"):
+        if (
+            self._get_filter_parameters()
+            or paginated
+            or self.method in ("POST", "PUT", "PATCH")
+            or self._refuses_unknown_parameters()
+        ):
             statuses.append("400")
         if authenticates:
             # Any key that is sent is checked, even where no key is required.

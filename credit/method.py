@@ -20,6 +20,17 @@ from .models import Grade
 
 METHOD_VERSION = "1"
 
+# The numbers below belong to the method version, like every table in this module: they are not
+# settings and are read from no environment, so two deployments (or two nights) on the same
+# version rate the same cases the same way.
+
+# Decay: a case's weight is 0.5 ** (age in days / HALF_LIFE_DAYS), so a case this many days old
+# counts half as much as a new one.
+HALF_LIFE_DAYS = 365
+# Below this effective sample (the decayed number of cases) a merchant is "not rated" (NR)
+# rather than graded.
+MIN_SAMPLE = 2
+
 FACTORS = ("responsiveness", "resolution", "fulfilment", "complaint_rate", "disclosure")
 
 # Share of the score each factor carries. A factor that does not apply (complaint rate when the

@@ -100,8 +100,8 @@ class _NewSnapshot:
 def _rate(merchant_inputs: method.MerchantInputs) -> method.Rating:
     return method.rate(
         merchant_inputs,
-        half_life_days=settings.CREDIT_HALF_LIFE_DAYS,
-        min_sample=settings.CREDIT_MIN_SAMPLE,
+        half_life_days=method.HALF_LIFE_DAYS,
+        min_sample=method.MIN_SAMPLE,
     )
 
 
@@ -129,9 +129,7 @@ def _recompute_batch(merchant_ids: list[int], *, now: datetime, result: Recomput
             "method_version",
         )
     }
-    inputs = selectors.credit_inputs(
-        merchant_ids, now=now, half_life_days=settings.CREDIT_HALF_LIFE_DAYS
-    )
+    inputs = selectors.credit_inputs(merchant_ids, now=now, half_life_days=method.HALF_LIFE_DAYS)
     new: list[_NewSnapshot] = []
     grade_changes: list[tuple[int, str, _NewSnapshot]] = []
     for merchant_id, merchant_inputs in inputs.items():
@@ -205,7 +203,7 @@ def _recompute_everyone(*, now: datetime, result: RecomputeResult) -> None:
             "computed_at timestamptz) ON COMMIT DROP"
         )
     chunk: list[_NewSnapshot] = []
-    inputs = selectors.all_credit_inputs(now=now, half_life_days=settings.CREDIT_HALF_LIFE_DAYS)
+    inputs = selectors.all_credit_inputs(now=now, half_life_days=method.HALF_LIFE_DAYS)
     for merchant_id, merchant_inputs in inputs:
         rating = _rate(merchant_inputs)
         result.merchants += 1

@@ -1,8 +1,9 @@
-"""Settings shared by every environment; values come from the environment (see README)."""
+"""Settings shared by every environment: Django's and the libraries'. Values come from the
+environment (README lists the variables); Redress's own settings are in redress.py, imported
+here, and the Celery beat schedule is the one CELERY_BEAT_SCHEDULE below."""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,12 +24,12 @@ from .env import (
     log_level_var,
     redis_url_var,
     time_zone_var,
-    url_var,
 )
 
-VAR_DIR = Path(env.str("REDRESS_VAR_DIR", default=str(BASE_DIR / "var")))
-# The embedded defaults (SQLite file, Celery queue folder, uploaded files) live here.
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Redress's own settings (REDRESS_*, CREDIT_*, SITE_URL, TRUSTED_PROXY_COUNT; VAR_DIR, where the
+# embedded defaults below keep their files), each documented there.
+from .redress import *  # noqa: F403
+from .redress import REDRESS_INTEGRITY_CHECK_FILES, VAR_DIR
 
 # Base settings are strict: no committed secret, no wildcard hosts. local.py and test.py relax them.
 DEBUG = bool_var("DEBUG", False)
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "odr.context_processors.notifications",
             ],
         },
     },
@@ -137,16 +139,14 @@ AXES_RESET_ON_SUCCESS = True
 # Django's login form posts the e-mail address under the name "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind reverse proxies, their number: the client address of every limit (sign-in lockouts,
-# form rate limits, the API throttle) is then read from X-Forwarded-For (core.clientip).
-TRUSTED_PROXY_COUNT = int_var("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Behind reverse proxies (TRUSTED_PROXY_COUNT) the client address of every limit is read from
+# X-Forwarded-For (core.clientip).
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 # Sign-in. Addresses match whatever their case, and lockouts count them that way too. A second
 # factor (django-otp: an authenticator app, recovery codes as hashed static tokens) is asked of
 # every account that set one up; staff must pass it before any page when
-# REDRESS_STAFF_OTP_REQUIRED is on (accounts.middleware). Production forces it on; local and
-# test settings turn it off, so the demo mediator of `make run` signs in with a password.
+# REDRESS_STAFF_OTP_REQUIRED is on (redress.py, accounts.middleware).
 AXES_USERNAME_CALLABLE = "accounts.axes.axes_username"
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
 MIDDLEWARE.insert(
@@ -156,7 +156,6 @@ MIDDLEWARE.insert(
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "accounts.middleware.StaffOTPMiddleware"
 )
-REDRESS_STAFF_OTP_REQUIRED = bool_var("REDRESS_STAFF_OTP_REQUIRED", True)
 OTP_TOTP_ISSUER = "Redress"
 # The django-otp admin screens never show a device's secret.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -317,10 +316,38 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Every periodic task, in this one place (times in CELERY_TIMEZONE, UTC). The nightly runs start
+# an hour apart: credit, then retention, then the integrity check over what retention left.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "accounts-purge-unverified": {
         "task": "accounts.tasks.purge_unverified_accounts",
         "schedule": timedelta(hours=6),
+    },
+    "merchants-expire-verifications": {
+        "task": "merchants.tasks.expire_verifications",
+        "schedule": timedelta(days=1),
+    },
+    "odr-sweep-deadlines": {
+        "task": "odr.tasks.sweep_deadlines",
+        "schedule": timedelta(minutes=1),
+    },
+    "credit-recompute-all": {
+        "task": "credit.tasks.recompute_all",
+        # Nightly, after the day's outcomes; decay moves every score a little each day.
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "odr-apply-retention": {
+        "task": "odr.tasks.apply_retention",
+        # Daily, at night, after the nightly credit run.
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "core-verify-integrity": {
+        "task": "core.tasks.verify_integrity",
+        # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so
+        # the check sees the night's redactions finished and does not read every file while
+        # they run.
+        "schedule": crontab(hour=4, minute=30),
+        "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
     },
 }
 
@@ -336,8 +363,14 @@ DEFAULT_FROM_EMAIL = email_var("DEFAULT_FROM_EMAIL", "Redress <no-reply@redress.
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API -----------------------------------------------------------------------------
-# Authentication, permissions, throttling and the error shape: see the Credit section below.
 REST_FRAMEWORK = {
+    # Platforms authenticate with an API key; endpoints that are public (health, schema) say so
+    # themselves. Requests per key: CREDIT_API_RATE.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["credit.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["credit.api.permissions.IsPlatformClient"],
+    "DEFAULT_THROTTLE_CLASSES": ["credit.api.throttling.ApiKeyRateThrottle"],
+    # The one error shape of every API answer.
+    "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
@@ -354,6 +387,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No post-processing beyond drf-spectacular's default (enums): the error responses of every
+    # view come from the view itself (core.schema.AutoSchema, the views' extend_schema).
 }
 
 # --- Security defaults that hold everywhere -----------------------------------------------
@@ -391,133 +426,3 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
-
-# --- Redress ------------------------------------------------------------------------------
-SITE_URL = url_var("SITE_URL", "http://127.0.0.1:8000")
-
-# --- Tamper evidence (core.integrity) -----------------------------------------------------
-# Every night the hash chains (case events, disclosure versions) and, unless switched off here,
-# every stored file are checked against their hashes; breaks are logged as errors.
-REDRESS_INTEGRITY_CHECK_FILES = bool_var("REDRESS_INTEGRITY_CHECK_FILES", True)
-CELERY_BEAT_SCHEDULE["core-verify-integrity"] = {
-    "task": "core.tasks.verify_integrity",
-    # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so the
-    # check sees the night's redactions finished and does not read every file while they run.
-    "schedule": crontab(hour=4, minute=30),
-    "kwargs": {"files": REDRESS_INTEGRITY_CHECK_FILES},
-}
-
-# --- Complaints ---------------------------------------------------------------------------
-# Evidence limits (bytes; 1 MB = 1,000,000 bytes, as the refusal messages say).
-REDRESS_EVIDENCE_MAX_FILE_BYTES = int_var("REDRESS_EVIDENCE_MAX_FILE_BYTES", 10_000_000, minimum=1)
-REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES = int_var(
-    "REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES", 50_000_000, minimum=1
-)
-# No uploaded file is written to disk past this while it streams in: the largest per-file limit
-# (evidence, or the 10 MB of merchants' documents). A larger file is refused by its size.
-REDRESS_UPLOAD_MAX_BYTES = max(REDRESS_EVIDENCE_MAX_FILE_BYTES, 10_000_000)
-# Complaint flooding (complaints.selectors.flood_hold_reason): the REDRESS_FLOOD_COMPLAINTS-th
-# complaint from one account against one merchant within REDRESS_FLOOD_WINDOW_HOURS is held for
-# screening, and so is any complaint beyond the first against one merchant from an account
-# younger than REDRESS_FLOOD_NEW_ACCOUNT_HOURS. A held complaint moves no credit until a
-# mediator accepts it.
-REDRESS_FLOOD_COMPLAINTS = int_var("REDRESS_FLOOD_COMPLAINTS", 3, minimum=1)
-REDRESS_FLOOD_WINDOW_HOURS = int_var("REDRESS_FLOOD_WINDOW_HOURS", 24, minimum=1)
-REDRESS_FLOOD_NEW_ACCOUNT_HOURS = int_var("REDRESS_FLOOD_NEW_ACCOUNT_HOURS", 48, minimum=0)
-# A refund is at most the amount paid; compensation (claimed, offered or settled) at most this
-# many times it. A mediator may propose more, giving the reason (recorded in the case's events).
-REDRESS_MAX_COMPENSATION_MULTIPLE = int_var("REDRESS_MAX_COMPENSATION_MULTIPLE", 3, minimum=1)
-
-# --- Merchants ----------------------------------------------------------------------------
-# How long a verification of a merchant's disclosure stays valid before it must be renewed.
-REDRESS_VERIFICATION_VALID_DAYS = int_var("REDRESS_VERIFICATION_VALID_DAYS", 365, minimum=1)
-CELERY_BEAT_SCHEDULE["merchants-expire-verifications"] = {
-    "task": "merchants.tasks.expire_verifications",
-    "schedule": timedelta(days=1),
-}
-
-# --- Credit (credit app: rating method, platform API, webhooks) ---------------------------
-# See docs/credit.md. Old cases count half as much after this many days.
-CREDIT_HALF_LIFE_DAYS = int_var("CREDIT_HALF_LIFE_DAYS", 365, minimum=1)
-# Below this many cases (after decay) a merchant is "not rated" rather than graded.
-CREDIT_MIN_SAMPLE = int_var("CREDIT_MIN_SAMPLE", 2, minimum=0)
-# Requests per API key, e.g. 600/minute (s, min, hour, day also accepted).
-CREDIT_API_RATE = env.str("CREDIT_API_RATE", default="600/minute")
-if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", CREDIT_API_RATE):
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured(
-        f"Environment variable CREDIT_API_RATE must look like 600/minute, not {CREDIT_API_RATE!r}."
-    )
-# How long platforms may reuse a credit response before revalidating it (ETag makes that cheap).
-CREDIT_API_MAX_AGE = int_var("CREDIT_API_MAX_AGE", 300, minimum=0)
-# Cached current credit per merchant; recomputation deletes the entry, this is only a safety net.
-CREDIT_CACHE_TIMEOUT = 60 * 60
-# Each web process also remembers the current credits it read (credit.cache): a new snapshot is
-# answered by every process within CREDIT_MEMORY_CHECK_SECONDS of its commit, and nothing is
-# remembered longer than CREDIT_MEMORY_SECONDS (the bound while Redis cannot be reached).
-CREDIT_MEMORY_CHECK_SECONDS = 0.25
-CREDIT_MEMORY_SECONDS = 60
-# Seconds each web process keeps an API key in memory: revoking a key, disabling its account or
-# changing its role takes effect in every process within this time (credit.cache).
-CREDIT_API_KEY_CACHE_SECONDS = int_var("CREDIT_API_KEY_CACHE_SECONDS", 10)
-CREDIT_WEBHOOK_TIMEOUT = 10
-CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
-# Seconds before the second attempt; each later one waits twice as long, up to the maximum.
-CREDIT_WEBHOOK_BACKOFF = 30
-CREDIT_WEBHOOK_BACKOFF_MAX = 6 * 60 * 60
-REST_FRAMEWORK.update(
-    {
-        # Platforms authenticate with an API key; endpoints that are public (health, schema)
-        # say so themselves.
-        "DEFAULT_AUTHENTICATION_CLASSES": ["credit.api.authentication.ApiKeyAuthentication"],
-        "DEFAULT_PERMISSION_CLASSES": ["credit.api.permissions.IsPlatformClient"],
-        "DEFAULT_THROTTLE_CLASSES": ["credit.api.throttling.ApiKeyRateThrottle"],
-        "EXCEPTION_HANDLER": "credit.api.errors.exception_handler",
-    }
-)
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    # The shared error responses (401, 403, 429, 400, 404) on every keyed endpoint.
-    "credit.api.schema.add_error_responses",
-]
-CELERY_BEAT_SCHEDULE["credit-recompute-all"] = {
-    "task": "credit.tasks.recompute_all",
-    # Nightly, after the day's outcomes; decay moves every score a little each day.
-    "schedule": crontab(hour=2, minute=30),
-}
-
-# --- odr (cases, deadlines, notifications) ------------------------------------------------
-# Calendar days per stage (docs/design.md gives the sources): screening 2, the consumer's extra
-# information 7, the merchant's first answer 10 (as the EU ODR platform gave traders),
-# negotiation 30, mediation 45, paying a settlement 15. Each can be changed with
-# REDRESS_DEADLINE_<STAGE>_DAYS.
-_REDRESS_DEADLINE_DEFAULTS = {
-    "screening": 2,
-    "consumer_info": 7,
-    "merchant_response": 10,
-    "negotiation": 30,
-    "mediation": 45,
-    "fulfilment": 15,
-}
-REDRESS_DEADLINES = {}
-for _stage, _days in _REDRESS_DEADLINE_DEFAULTS.items():
-    _name = f"REDRESS_DEADLINE_{_stage.upper()}_DAYS"
-    REDRESS_DEADLINES[_stage] = timedelta(days=int_var(_name, _days, minimum=1))
-# Reminders go out once, this long before a deadline, to whoever must act by then.
-REDRESS_REMINDER_BEFORE = timedelta(hours=48)
-CELERY_BEAT_SCHEDULE["odr-sweep-deadlines"] = {
-    "task": "odr.tasks.sweep_deadlines",
-    "schedule": timedelta(minutes=1),
-}
-# Privacy: closed cases are pseudonymised this many days after they closed (their outcomes
-# stay, so merchants' credit does not move). Three years by default: the general limitation
-# period for civil claims in China (Civil Code art. 188) and within the range of EU states'.
-REDRESS_RETENTION_DAYS = int_var("REDRESS_RETENTION_DAYS", 3 * 365, minimum=1)
-REDRESS_RETENTION = timedelta(days=REDRESS_RETENTION_DAYS)
-CELERY_BEAT_SCHEDULE["odr-apply-retention"] = {
-    "task": "odr.tasks.apply_retention",
-    # Daily, at night, after the nightly credit run.
-    "schedule": crontab(hour=3, minute=30),
-}
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("odr.context_processors.notifications")

@@ -220,7 +220,7 @@ class HistoryEntrySerializer(serializers.Serializer):
 
 def present_credit(payload: dict) -> dict:
     """The API shape of a cached credit payload (credit.cache), factors in plain words."""
-    minimum = float(settings.CREDIT_MIN_SAMPLE)
+    minimum = float(method.MIN_SAMPLE)
     if payload.get("snapshot_id") is None:
         return {
             "rated": False,
@@ -254,7 +254,7 @@ def credit_data(payload: dict) -> dict:
         payload.get("snapshot_id"),
         get_language(),
         method.METHOD_VERSION,
-        settings.CREDIT_MIN_SAMPLE,
+        method.MIN_SAMPLE,
     )
     return cache.presented(key, lambda: CreditSerializer(present_credit(payload)).data)
 

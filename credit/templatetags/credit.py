@@ -6,11 +6,10 @@ as docs/architecture.md describes."""
 from __future__ import annotations
 
 from django import template
-from django.conf import settings
 from django.utils import timezone
 
 from complaints.models import Category
-from credit import charts, explain, selectors
+from credit import charts, explain, method, selectors
 
 register = template.Library()
 
@@ -43,7 +42,7 @@ def merchant_credit(merchant) -> dict:
         "snapshot": current,
         "badge": GRADE_BADGES.get(current.grade, "") if current else "",
         "factors": explain.describe_factors(current.factors) if current else [],
-        "minimum_sample": settings.CREDIT_MIN_SAMPLE,
+        "minimum_sample": method.MIN_SAMPLE,
         "chart": charts.score_chart(history, now=timezone.now()) if history else None,
         "history": history[::-1],
         "statistics": statistics,

@@ -1,5 +1,5 @@
 """OpenAPI summaries and examples of the merchant and shop endpoints (the error responses
-every keyed endpoint shares are added by credit.api.schema.add_error_responses)."""
+every keyed endpoint shares are added by core.schema.AutoSchema)."""
 
 from __future__ import annotations
 

@@ -68,6 +68,34 @@ def test_every_beat_entry_names_a_registered_task_with_a_schedule():
         assert isinstance(schedule, crontab) or schedule >= timedelta(minutes=1), key
 
 
+def test_the_whole_beat_schedule_is_one_dict_of_these_tasks_and_times():
+    schedule = {
+        key: (entry["task"], entry["schedule"], entry.get("kwargs", {}))
+        for key, entry in settings.CELERY_BEAT_SCHEDULE.items()
+    }
+
+    assert schedule == {
+        "accounts-purge-unverified": (
+            "accounts.tasks.purge_unverified_accounts",
+            timedelta(hours=6),
+            {},
+        ),
+        "merchants-expire-verifications": (
+            "merchants.tasks.expire_verifications",
+            timedelta(days=1),
+            {},
+        ),
+        "odr-sweep-deadlines": ("odr.tasks.sweep_deadlines", timedelta(minutes=1), {}),
+        "credit-recompute-all": ("credit.tasks.recompute_all", crontab(hour=2, minute=30), {}),
+        "odr-apply-retention": ("odr.tasks.apply_retention", crontab(hour=3, minute=30), {}),
+        "core-verify-integrity": (
+            "core.tasks.verify_integrity",
+            crontab(hour=4, minute=30),
+            {"files": True},
+        ),
+    }
+
+
 def test_the_nightly_jobs_start_one_after_another():
     # Credit first (decay moves every score a little each day), then retention, then the
     # integrity check over what retention left: an hour apart, none at the same time.

@@ -155,3 +155,80 @@ def test_the_rate_limits_app_is_installed_so_its_checks_run():
 
     assert "django_ratelimit" in settings.INSTALLED_APPS
     assert settings.RATELIMIT_USE_CACHE in settings.CACHES
+
+
+# Redress's own settings and their defaults, as README's table and config/settings/redress.py
+# give them (sizes in bytes, durations in the unit of the name).
+PROJECT_DEFAULTS = {
+    "SITE_URL": "http://127.0.0.1:8000",
+    "TRUSTED_PROXY_COUNT": 0,
+    "REDRESS_STAFF_OTP_REQUIRED": True,
+    "REDRESS_INTEGRITY_CHECK_FILES": True,
+    "REDRESS_EVIDENCE_MAX_FILE_BYTES": 10_000_000,
+    "REDRESS_EVIDENCE_MAX_COMPLAINT_BYTES": 50_000_000,
+    "REDRESS_UPLOAD_MAX_BYTES": 10_000_000,
+    "REDRESS_FLOOD_COMPLAINTS": 3,
+    "REDRESS_FLOOD_WINDOW_HOURS": 24,
+    "REDRESS_FLOOD_NEW_ACCOUNT_HOURS": 48,
+    "REDRESS_MAX_COMPENSATION_MULTIPLE": 3,
+    "REDRESS_VERIFICATION_VALID_DAYS": 365,
+    "CREDIT_API_RATE": "600/minute",
+    "CREDIT_API_MAX_AGE": 300,
+    "CREDIT_API_KEY_CACHE_SECONDS": 10,
+    "CREDIT_CACHE_TIMEOUT": 3600,
+    "CREDIT_MEMORY_CHECK_SECONDS": 0.25,
+    "CREDIT_MEMORY_SECONDS": 60,
+    "CREDIT_WEBHOOK_TIMEOUT": 10,
+    "CREDIT_WEBHOOK_MAX_ATTEMPTS": 8,
+    "CREDIT_WEBHOOK_BACKOFF": 30,
+    "CREDIT_WEBHOOK_BACKOFF_MAX": 21600,
+    "REDRESS_DEADLINES": {
+        "screening": 2,
+        "consumer_info": 7,
+        "merchant_response": 10,
+        "negotiation": 30,
+        "mediation": 45,
+        "fulfilment": 15,
+    },
+    "REDRESS_REMINDER_BEFORE": 48 * 3600,
+    "REDRESS_RETENTION_DAYS": 1095,
+    "REDRESS_RETENTION": 1095 * 86400,
+}
+
+
+def test_the_project_settings_and_their_defaults_are_in_one_module():
+    code = """
+import datetime, json
+from config.settings import redress
+values = {}
+for name in dir(redress):
+    if not name.isupper() or name.startswith("_") or name in {"BASE_DIR", "VAR_DIR"}:
+        continue
+    value = getattr(redress, name)
+    if isinstance(value, datetime.timedelta):
+        value = value.total_seconds()
+    if name == "REDRESS_DEADLINES":
+        value = {stage: delta.days for stage, delta in value.items()}
+    values[name] = value
+print(json.dumps(values))
+"""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("REDRESS_", "CREDIT_"))
+        and k not in {"SITE_URL", "TRUSTED_PROXY_COUNT"}
+    }
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    import json
+
+    assert json.loads(result.stdout) == PROJECT_DEFAULTS

@@ -15,10 +15,7 @@ from .helpers import NOW, decided_case
 pytestmark = pytest.mark.django_db
 
 
-def test_credit_of_a_rated_merchant_has_score_grade_and_factors_in_words(
-    settings, platform_api_client
-):
-    settings.CREDIT_MIN_SAMPLE = 2
+def test_credit_of_a_rated_merchant_has_score_grade_and_factors_in_words(platform_api_client):
     merchant = MerchantFactory(completeness=100, verification_state="verified")
     decided_case(merchant, "resolved_by_merchant", age_days=0)
     decided_case(merchant, "referred_unresolved", age_days=0)

@@ -24,8 +24,8 @@ CONSUMERS = [
 ]
 
 
-def test_no_response_contains_a_consumers_name_or_email(settings, platform_api_client):
-    settings.CREDIT_MIN_SAMPLE = 1
+def test_no_response_contains_a_consumers_name_or_email(platform_api_client, monkeypatch):
+    monkeypatch.setattr("credit.method.MIN_SAMPLE", 1)
     merchant = MerchantFactory(country="CN", registration_number="91310000MA1FL1234X")
     Shop.objects.create(
         merchant=merchant,

@@ -28,8 +28,7 @@ def _page(client, merchant, **headers) -> str:
 
 
 @pytest.fixture
-def rated(settings):
-    settings.CREDIT_MIN_SAMPLE = 2
+def rated():
     merchant = MerchantFactory(completeness=100, verification_state="verified")
     decided_case(merchant, "resolved_by_merchant", category="non_delivery", closed_after_days=4)
     decided_case(merchant, "settled_in_mediation", category="non_delivery", closed_after_days=10)
@@ -92,8 +91,7 @@ def test_chart_geometry_steps_and_breaks_at_not_rated():
     assert charts.score_chart(snapshots[1:2], now=start) is None
 
 
-def test_a_merchant_with_too_few_cases_is_shown_as_not_rated(client, settings):
-    settings.CREDIT_MIN_SAMPLE = 2
+def test_a_merchant_with_too_few_cases_is_shown_as_not_rated(client):
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant")
     services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)

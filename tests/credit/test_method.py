@@ -35,8 +35,8 @@ def test_one_failed_case_is_shrunk_toward_the_prior_not_to_zero():
     assert factors["fulfilment"]["value"] == 0.85
 
 
-def test_one_complaint_cannot_make_an_f(settings):
-    settings.CREDIT_MIN_SAMPLE = 0  # rate even a single case, to see where it lands
+def test_one_complaint_cannot_make_an_f(monkeypatch):
+    monkeypatch.setattr(method, "MIN_SAMPLE", 0)  # rate even a single case, to see where it lands
     merchant = MerchantFactory(completeness=0, verification_state="unverified")
     # The worst single case: a fresh fraud over 1,000 euros, never answered, unresolved.
     decided_case(
@@ -81,8 +81,8 @@ def test_a_case_one_half_life_old_weighs_half():
     assert resolution["value"] == approx((3 * 0.65 + 1) / (3 + 1.5), abs=1e-4)
 
 
-def test_half_life_is_a_setting(settings):
-    settings.CREDIT_HALF_LIFE_DAYS = 730
+def test_the_half_life_sets_how_fast_old_cases_decay(monkeypatch):
+    monkeypatch.setattr(method, "HALF_LIFE_DAYS", 730)
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant", age_days=0)
     decided_case(merchant, "referred_unresolved", age_days=365)
@@ -105,8 +105,7 @@ def test_unfounded_and_withdrawn_complaints_do_not_count():
     assert rate(complained_about).case_count == 1
 
 
-def test_below_the_minimum_sample_a_merchant_is_not_rated(settings):
-    settings.CREDIT_MIN_SAMPLE = 2
+def test_below_the_minimum_sample_a_merchant_is_not_rated():
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant", age_days=0)
 
@@ -120,8 +119,7 @@ def test_below_the_minimum_sample_a_merchant_is_not_rated(settings):
     assert second.score is not None
 
 
-def test_old_cases_alone_leave_a_merchant_not_rated(settings):
-    settings.CREDIT_MIN_SAMPLE = 2
+def test_old_cases_alone_leave_a_merchant_not_rated():
     merchant = MerchantFactory()
     for _ in range(3):
         decided_case(merchant, "resolved_by_merchant", age_days=730)  # 3 x 0.25 = 0.75
@@ -247,8 +245,8 @@ def test_a_merchant_named_twice_on_one_complaint_counts_the_case_once():
     assert snapshot.factors["resolution"]["cases"] == 1
 
 
-def test_score_is_the_weighted_mean_of_the_stored_factors(settings):
-    settings.CREDIT_MIN_SAMPLE = 1
+def test_score_is_the_weighted_mean_of_the_stored_factors(monkeypatch):
+    monkeypatch.setattr(method, "MIN_SAMPLE", 1)
     merchant = MerchantFactory(completeness=100, verification_state="verified")
     for _ in range(4):
         decided_case(merchant, "resolved_by_merchant", age_days=0)
@@ -295,3 +293,40 @@ def test_score_is_the_weighted_mean_of_the_stored_factors(settings):
 )
 def test_grade_table(score, grade):
     assert method.grade_for(score) == grade
+
+
+def test_the_half_life_and_minimum_sample_are_those_of_method_version_1(settings):
+    # docs/credit.md: version 1 halves a case's weight every 365 days and rates a merchant from
+    # an effective sample of 2. They belong to the version, not to a deployment's settings.
+    assert method.METHOD_VERSION == "1"
+    assert (method.HALF_LIFE_DAYS, method.MIN_SAMPLE) == (365, 2)
+    assert not hasattr(settings, "CREDIT_HALF_LIFE_DAYS")
+    assert not hasattr(settings, "CREDIT_MIN_SAMPLE")
+
+
+def test_the_environment_cannot_change_the_method():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import django; django.setup(); from credit import method; "
+        "print(method.HALF_LIFE_DAYS, method.MIN_SAMPLE)"
+    )
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "CREDIT_HALF_LIFE_DAYS": "30",
+            "CREDIT_MIN_SAMPLE": "9",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.stdout.split() == ["365", "2"], result.stderr

@@ -30,8 +30,8 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _varied_merchants(settings):
-    settings.CREDIT_MIN_SAMPLE = 1
+def _varied_merchants(monkeypatch):
+    monkeypatch.setattr(method, "MIN_SAMPLE", 1)
     good = MerchantFactory(
         completeness=100, verification_state="verified", annual_order_volume=5000
     )
@@ -54,8 +54,8 @@ def _snapshots():
     return sorted(CreditSnapshot.objects.values(*SNAPSHOT_FIELDS), key=lambda s: s["merchant_id"])
 
 
-def test_incremental_and_full_recomputation_give_identical_snapshots(settings):
-    merchants = _varied_merchants(settings)
+def test_incremental_and_full_recomputation_give_identical_snapshots(monkeypatch):
+    merchants = _varied_merchants(monkeypatch)
 
     with time_machine.travel(NOW, tick=False):
         call_command("recompute_credit", verbosity=0)
@@ -72,8 +72,8 @@ def test_incremental_and_full_recomputation_give_identical_snapshots(settings):
     assert incremental == full
 
 
-def test_nightly_task_recomputes_every_merchant(settings):
-    merchants = _varied_merchants(settings)
+def test_nightly_task_recomputes_every_merchant(monkeypatch):
+    merchants = _varied_merchants(monkeypatch)
 
     with time_machine.travel(NOW, tick=False):
         tasks.recompute_all.delay()

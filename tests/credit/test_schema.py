@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tests.factories import MerchantFactory
+
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = {
@@ -96,3 +98,20 @@ def test_the_home_page_points_platforms_to_the_api_documentation(client):
 
     assert 'href="/api/docs/"' in english
     assert "API 文档" in chinese
+
+
+def test_the_detail_endpoints_document_the_400_they_give_for_an_unknown_parameter(
+    schema, platform_api_client
+):
+    merchant = MerchantFactory()
+
+    for path in ("/api/v1/merchants/{public_id}/", "/api/v1/shops/{id}/"):
+        error = schema["paths"][path]["get"]["responses"]["400"]["content"]["application/json"]
+        example = next(iter(error["examples"].values()))["value"]["error"]
+        assert (example["code"], example["fields"]) == (
+            "invalid",
+            {"colour": ["Unknown parameter."]},
+        ), path
+    answer = platform_api_client.get(f"/api/v1/merchants/{merchant.public_id}/", {"colour": "red"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["fields"] == {"colour": ["Unknown parameter."]}

@@ -18,7 +18,7 @@ from celery.exceptions import Retry
 from django.apps import apps
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from credit import services, tasks, webhooks
+from credit import method, services, tasks, webhooks
 from credit.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import MerchantFactory, PlatformClientFactory
 
@@ -82,8 +82,8 @@ def endpoint(receiver):
     return WebhookEndpoint.objects.create(client=PlatformClientFactory(), url=receiver.url)
 
 
-def _grade_merchant(settings, django_capture_on_commit_callbacks):
-    settings.CREDIT_MIN_SAMPLE = 1
+def _grade_merchant(monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(method, "MIN_SAMPLE", 1)
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant")
     with django_capture_on_commit_callbacks(execute=True):
@@ -131,11 +131,11 @@ def test_new_endpoints_get_a_standard_secret_of_32_random_bytes():
 
 
 def test_a_grade_change_is_posted_signed_to_each_active_endpoint(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
     WebhookEndpoint.objects.create(client=endpoint.client, url=receiver.url, active=False)
 
-    merchant = _grade_merchant(settings, django_capture_on_commit_callbacks)
+    merchant = _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
 
     assert len(receiver.requests) == 1
     request = receiver.requests[0]
@@ -170,9 +170,9 @@ def _tampered(headers: dict, body: bytes):
 
 
 def test_a_tampered_request_fails_the_standard_library_check(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
     headers, body = _headers(receiver.requests[0]), receiver.requests[0]["body"]
     Webhook(endpoint.secret).verify(body, headers)  # the genuine request passes
 
@@ -185,9 +185,9 @@ def test_a_tampered_request_fails_the_standard_library_check(
 
 
 def test_a_captured_request_replayed_after_five_minutes_is_refused(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
     headers, body = _headers(receiver.requests[0]), receiver.requests[0]["body"]
     sent_at = dt.datetime.fromtimestamp(int(headers["webhook-timestamp"]), tz=dt.UTC)
 
@@ -209,11 +209,11 @@ def test_no_grade_change_sends_nothing(receiver, endpoint, django_capture_on_com
 
 
 def test_a_failing_endpoint_is_retried_until_it_accepts(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
     receiver.statuses = [500, 503, 429]
 
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
 
     delivery = WebhookDelivery.objects.get()
     assert len(receiver.requests) == 4
@@ -229,11 +229,11 @@ def test_a_failing_endpoint_is_retried_until_it_accepts(
 
 
 def test_a_delivery_sent_again_from_the_log_keeps_its_webhook_id(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    settings, receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.CREDIT_WEBHOOK_MAX_ATTEMPTS = 1
     receiver.statuses = [500]
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
     assert delivery.delivered_at is None
 
@@ -246,12 +246,12 @@ def test_a_delivery_sent_again_from_the_log_keeps_its_webhook_id(
 
 
 def test_delivery_gives_up_after_the_last_attempt(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    settings, receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.CREDIT_WEBHOOK_MAX_ATTEMPTS = 3
     receiver.statuses = [500] * 10
 
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
 
     delivery = WebhookDelivery.objects.get()
     assert len(receiver.requests) == 3
@@ -261,11 +261,11 @@ def test_delivery_gives_up_after_the_last_attempt(
 
 @pytest.mark.parametrize("status", [400, 404, 302])
 def test_a_refused_or_redirected_delivery_is_not_retried(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks, status
+    receiver, endpoint, django_capture_on_commit_callbacks, status, monkeypatch
 ):
     receiver.statuses = [status]
 
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
 
     delivery = WebhookDelivery.objects.get()
     assert len(receiver.requests) == 1
@@ -273,7 +273,9 @@ def test_a_refused_or_redirected_delivery_is_not_retried(
     assert delivery.delivered_at is None
 
 
-def test_an_unreachable_endpoint_is_recorded(settings, django_capture_on_commit_callbacks):
+def test_an_unreachable_endpoint_is_recorded(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.CREDIT_WEBHOOK_MAX_ATTEMPTS = 2
     with socket.socket() as sock:  # a port on 127.0.0.1 that nobody listens on
         sock.bind(("127.0.0.1", 0))
@@ -282,7 +284,7 @@ def test_an_unreachable_endpoint_is_recorded(settings, django_capture_on_commit_
         client=PlatformClientFactory(), url=f"http://127.0.0.1:{port}/hook"
     )
 
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.attempts == 2
@@ -291,9 +293,9 @@ def test_an_unreachable_endpoint_is_recorded(settings, django_capture_on_commit_
 
 
 def test_a_delivered_delivery_is_not_sent_again(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
-    _grade_merchant(settings, django_capture_on_commit_callbacks)
+    _grade_merchant(monkeypatch, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
 
     tasks.deliver_webhook.delay(delivery.pk)
@@ -302,9 +304,9 @@ def test_a_delivered_delivery_is_not_sent_again(
 
 
 def test_a_deactivated_endpoint_gets_nothing_queued_for_it(
-    settings, receiver, endpoint, django_capture_on_commit_callbacks
+    receiver, endpoint, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.CREDIT_MIN_SAMPLE = 1
+    monkeypatch.setattr(method, "MIN_SAMPLE", 1)
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant")
     services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)  # not run: no commit hooks
@@ -334,7 +336,7 @@ def test_only_http_addresses_are_posted_to():
 def test_a_failed_attempt_is_retried_after_the_backoff(settings, receiver, endpoint, monkeypatch):
     settings.CREDIT_WEBHOOK_BACKOFF = 30
     receiver.statuses = [503]
-    _grade_merchant_without_delivery(settings)
+    _grade_merchant_without_delivery(monkeypatch)
     delivery = WebhookDelivery.objects.get()
     countdowns = []
 
@@ -350,8 +352,8 @@ def test_a_failed_attempt_is_retried_after_the_backoff(settings, receiver, endpo
     assert (delivery.attempts, delivery.last_status_code, delivery.delivered_at) == (1, 503, None)
 
 
-def _grade_merchant_without_delivery(settings):
-    settings.CREDIT_MIN_SAMPLE = 1
+def _grade_merchant_without_delivery(monkeypatch):
+    monkeypatch.setattr(method, "MIN_SAMPLE", 1)
     merchant = MerchantFactory()
     decided_case(merchant, "resolved_by_merchant")
     services.credit_recompute(merchant_ids=[merchant.pk], now=NOW)  # no commit: nothing sent
