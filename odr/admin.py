@@ -233,11 +233,11 @@ DESK_ACTIONS = {
 def desk_actions_for(case: Case, user) -> list[tuple[str, str]]:
     """The buttons a mediator sees on this case now (the services check again)."""
     available = []
-    is_open = case.state in OPEN_STATES
+    can_assign = rules.allowed(case, "assign")
     conditions = {
-        "assign-me": is_open and case.mediator_id != user.pk,
-        "assign": is_open,
-        "auto-assign": is_open and not case.mediator_id,
+        "assign-me": can_assign and case.mediator_id != user.pk,
+        "assign": can_assign,
+        "auto-assign": can_assign and not case.mediator_id,
         "accept": rules.allowed(case, "accept"),
         "reject": rules.allowed(case, "reject"),
         "request-info": rules.allowed(case, "request_info") and not case.awaiting_consumer_info,

@@ -180,7 +180,7 @@ CASE_ACTIONS: dict[str, Action] = {
                 terms=form.cleaned_data["terms"],
                 expected_version=_version(form),
             )
-            if case.state == "awaiting_merchant"
+            if rules.allowed(case, "merchant_offer")
             else services.offer_make(
                 case_id=case.pk,
                 user=user,

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from odr import services
+from odr.admin import desk_actions_for
 from odr.models import Case, CaseState, Message, Offer
 
 from ..factories import StatementFactory
@@ -439,3 +440,31 @@ def test_a_desk_message_is_stored_clean(desk, mediator):
     assert Message.objects.filter(case=w.case, author=mediator).get().body == (
         "Please send the \u00e9mail.\nThanks"
     )
+
+
+# The desk's buttons on an unassigned case, by state, written out from the table in
+# docs/design.md: assigning in any open state, screening in submitted, proposing in mediation,
+# paying in advance in escalated, referring in mediation and escalated, the outcome on a
+# resolved or referred case; a message or internal note always.
+ASSIGN = ["assign-me", "assign", "auto-assign"]
+DESK_BUTTONS = {
+    CaseState.SUBMITTED: [*ASSIGN, "accept", "reject", "request-info", "message"],
+    CaseState.REJECTED: ["message"],
+    CaseState.AWAITING_MERCHANT: [*ASSIGN, "message"],
+    CaseState.NEGOTIATION: [*ASSIGN, "message"],
+    CaseState.MEDIATION: [*ASSIGN, "propose", "refer", "message"],
+    CaseState.SETTLED: [*ASSIGN, "message"],
+    CaseState.RESOLVED: ["record-outcome", "message"],
+    CaseState.ESCALATED: [*ASSIGN, "compensate", "refer", "message"],
+    CaseState.REFERRED: ["record-outcome", "message"],
+    CaseState.WITHDRAWN: ["message"],
+}
+
+
+@pytest.mark.parametrize("state", list(CaseState))
+def test_the_desk_offers_the_buttons_of_the_state(state, mediator, second_mediator):
+    w = build(state, mediator)
+    Case.objects.filter(pk=w.case.pk).update(mediator=None, awaiting_consumer_info=False)
+    case = w.reload()
+
+    assert [slug for slug, _label in desk_actions_for(case, second_mediator)] == DESK_BUTTONS[state]

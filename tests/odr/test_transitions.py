@@ -423,3 +423,90 @@ def test_rejection_needs_a_reason(mediator):
 
     assert "reason" in error.value.message_dict
     assert w.reload().state == S.SUBMITTED
+
+
+# --- the rules table against the matrix -----------------------------------------------------
+
+# Who takes each action, from the table in docs/design.md ("party": the consumer or the merchant).
+WHO = {
+    "accept": "mediator",
+    "reject": "mediator",
+    "request_info": "mediator",
+    "provide_info": "consumer",
+    "accept_claim": "merchant",
+    "merchant_offer": "merchant",
+    "dispute": "merchant",
+    "offer": "party",
+    "accept_offer": "party",
+    "reject_offer": "party",
+    "withdraw_offer": "party",
+    "request_mediation": "party",
+    "assign": "mediator",
+    "propose_settlement": "mediator",
+    "accept_settlement": "party",
+    "reject_settlement": "party",
+    "refer": "mediator",
+    "confirm_paid": "consumer",
+    "compensate_in_advance": "mediator",
+    "withdraw": "consumer",
+    "record_outcome": "mediator",
+    "rate": "consumer",
+    "message": "party",
+}
+
+
+def test_the_rules_table_agrees_with_the_matrix():
+    """Each people's action of odr.rules.TRANSITIONS starts from the states the matrix allows
+    its move from and leads where the matrix says ("=" cells: the case stays, target None)."""
+    for move, rule_name in RULE_OF_MOVE.items():
+        rule = rules.TRANSITIONS[rule_name]
+        allowed = _allowed_states(move)
+        assert set(rule.sources) == allowed, rule_name
+        targets = {EXPECTED[move][state] for state in allowed}
+        if rule_name == "accept_settlement":
+            # One party's acceptance leaves the case in mediation (the matrix's "="); the case
+            # settles once both parties have accepted: the rule's target, under its condition.
+            assert targets == {S.MEDIATION}
+            assert (rule.target, rule.condition) == (S.SETTLED, "both parties accepted")
+            continue
+        stays = all(EXPECTED[move][state] == state for state in allowed)
+        assert stays or len(targets) == 1, f"{move} leads to several states: {targets}"
+        expected_target = None if stays else targets.pop()
+        assert rule.target == expected_target, rule_name
+        assert rule.condition == "", rule_name
+        assert rule.by == WHO[rule_name], rule_name
+
+
+# The passed deadlines, from docs/design.md: action -> (states it applies in, where it leads;
+# None: the case stays). An unanswered question sends the case back to screening (it stays
+# submitted); the merchant's silence and the end of negotiation go to mediation; the end of
+# mediation (also of an escalated settlement) refers; an unpaid settlement is escalated.
+SYSTEM_ACTIONS = {
+    "expire_consumer_info": ({"submitted"}, None),
+    "expire_merchant_response": ({"awaiting_merchant"}, "mediation"),
+    "expire_negotiation": ({"negotiation"}, "mediation"),
+    "expire_mediation": ({"mediation", "escalated"}, "referred"),
+    "expire_fulfilment": ({"settled"}, "escalated"),
+}
+
+# Which action a passed deadline of each kind takes; a passed screening deadline takes none.
+EXPIRY = {
+    "consumer_info": "expire_consumer_info",
+    "merchant_response": "expire_merchant_response",
+    "negotiation": "expire_negotiation",
+    "mediation": "expire_mediation",
+    "fulfilment": "expire_fulfilment",
+}
+
+
+def test_the_system_actions_of_the_rules_table():
+    system = {name: t for name, t in rules.TRANSITIONS.items() if t.by == "system"}
+    assert set(system) == set(SYSTEM_ACTIONS)
+    for name, (sources, target) in SYSTEM_ACTIONS.items():
+        rule = system[name]
+        assert (set(rule.sources), rule.target, rule.condition) == (sources, target, ""), name
+
+
+def test_which_action_each_passed_deadline_takes():
+    assert rules.EXPIRY == EXPIRY
+    assert "screening" not in rules.EXPIRY
