@@ -333,7 +333,7 @@ def small_limits(settings, monkeypatch):
     """200 kB per file everywhere (above every other sample), so that "oversize" needs no
     megabytes."""
     settings.REDRESS_EVIDENCE_MAX_FILE_BYTES = 200_000
-    monkeypatch.setattr("merchants.services.DOCUMENT_MAX_BYTES", 200_000)
+    monkeypatch.setattr("merchants.services.verification.DOCUMENT_MAX_BYTES", 200_000)
 
 
 def row_label(name: str) -> str:
