@@ -99,7 +99,7 @@ class ResendVerificationView(FormView):
 @require_GET
 def account(request):
     """The signed-in user's own account: details, password, and their privacy rights (the
-    download and the erasure are the ODR app's pages, since they cover cases too)."""
+    download and the erasure are the privacy app's pages, since they cover cases too)."""
     return render(
         request,
         "accounts/account.html",

@@ -259,30 +259,3 @@ class BulkAssignForm(CleanTextMixin, forms.Form):
             ("", _("Automatically")),
             *((m.pk, f"{m.full_name} <{m.email}> ({m.load})") for m in mediators),
         ]
-
-
-# --- the consumer's privacy rights ---------------------------------------------------------
-
-
-class ErasureForm(CleanTextMixin, forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    confirm = forms.BooleanField(
-        label=_(
-            "I understand that my personal data are erased for good and that I can no longer "
-            "sign in."
-        ),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("The password is not right."), code="password")
-        return password

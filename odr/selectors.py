@@ -13,7 +13,7 @@ from django.utils import timezone
 from complaints.models import Complaint, Respondent
 from complaints.selectors import complaints_for_representative, forwarded_to_merchants, not_held
 
-from .models import CLOSED_STATES, OPEN_STATES, Case, CaseRating, Notification, Party
+from .models import OPEN_STATES, Case, CaseRating, Notification, Party
 
 
 def credit_case_rows() -> QuerySet:
@@ -241,35 +241,3 @@ def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
 
 def unread_notification_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-# --- privacy: erasure and retention -------------------------------------------------------
-
-
-def consumer_open_complaints(user) -> QuerySet[Complaint]:
-    """The consumer's submitted complaints still being handled: an open case, or none opened
-    yet (the sweep will open it). Erasure waits until these are closed."""
-    return (
-        Complaint.objects.filter(consumer=user, status=Complaint.Status.SUBMITTED)
-        .filter(Q(case__isnull=True) | Q(case__state__in=OPEN_STATES))
-        .select_related("case")
-        .order_by("submitted_at", "pk")
-    )
-
-
-def consumer_cases_to_pseudonymise(user) -> QuerySet[Case]:
-    return Case.objects.filter(
-        complaint__consumer=user,
-        state__in=CLOSED_STATES,
-        complaint__pseudonymised_at__isnull=True,
-    ).order_by("pk")
-
-
-def cases_past_retention(now: datetime) -> QuerySet[Case]:
-    """Closed cases older than REDRESS_RETENTION_DAYS (counted from closing) whose personal data
-    are still there."""
-    return Case.objects.filter(
-        state__in=CLOSED_STATES,
-        closed_at__lt=now - settings.REDRESS_RETENTION,
-        complaint__pseudonymised_at__isnull=True,
-    )

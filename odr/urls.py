@@ -16,10 +16,6 @@ urlpatterns = [
         name="offer_action",
     ),
     path("notifications/", views.notification_list, name="notification_list"),
-    # The privacy rights, linked from the account page (accounts:account at /accounts/).
-    path("accounts/data/", views.account_export, name="account_export"),
-    path("accounts/erase/", views.account_erase, name="account_erase"),
-    path("accounts/erased/", views.account_erased, name="account_erased"),
     path("notifications/read-all/", views.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
 ]

@@ -8,25 +8,20 @@ from typing import Any
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
-
-from accounts.services import privacy_export_record
 
 from . import events, forms, rules, selectors, services
 from .dossier import case_dossier
-from .export import export_stats, export_zip
 from .models import Case, CaseRating, Notification, Offer, Party, Settlement
 
 # --- the case list and page ---------------------------------------------------------------
@@ -455,64 +450,3 @@ def notification_read_all(request):
     )
     messages.success(request, _("All notifications are marked as read."))
     return redirect("odr:notification_list")
-
-
-# --- the consumer's privacy rights (linked from the account page) ------------------------
-
-# Exports read every evidence file and erasure checks a password: a few an hour per account.
-PRIVACY_RATE = "10/h"
-
-
-@login_required
-@require_POST
-@ratelimit(key="user", rate=PRIVACY_RATE, method="POST", block=True)
-def account_export(request):
-    """The signed-in user's own data as a zip, streamed; nobody else's (no id in the URL)."""
-    user = request.user
-    privacy_export_record(user=user, detail=export_stats(user))
-    filename = f"redress-data-{timezone.now():%Y-%m-%d}.zip"
-    response = StreamingHttpResponse(export_zip(user), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _may_erase(user) -> bool:
-    return user.role == user.Role.CONSUMER and not user.is_staff
-
-
-@login_required
-@ratelimit(key="user", rate=PRIVACY_RATE, method="POST", block=True)
-def account_erase(request):
-    """What erasure does, the complaints that prevent it now, and the confirmation form."""
-    user = request.user
-    may_erase = _may_erase(user)
-    form = forms.ErasureForm(request.POST if request.method == "POST" else None, user=user)
-    status = 200
-    if request.method == "POST":
-        if not may_erase:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.consumer_erasure_request(user_id=user.pk)
-            except services.ErasureRefused as exc:
-                form.add_error(None, exc.message)
-                status = 409
-            else:
-                logout(request)
-                return redirect("odr:account_erased")
-        else:
-            status = 400
-    open_complaints = list(selectors.consumer_open_complaints(user)) if may_erase else []
-    return render(
-        request,
-        "odr/account_erase.html",
-        {"form": form, "may_erase": may_erase, "open_complaints": open_complaints},
-        status=status,
-    )
-
-
-@require_GET
-def account_erased(request):
-    return render(request, "odr/account_erased.html")

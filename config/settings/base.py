@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "complaints",
     "odr",
     "credit",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -298,7 +299,7 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # hands an unacknowledged task to another worker once visibility_timeout has passed (one
     # hour by default): a task still running then runs twice at once. So it must outlast the
     # longest hard time limit, core.tasks.verify_integrity's 6 h 5 min (credit.tasks.
-    # recompute_all and odr.tasks.apply_retention: 65 min), and the longest retry countdown,
+    # recompute_all and privacy.tasks.apply_retention: 65 min), and the longest retry countdown,
     # which a worker also holds unacknowledged (webhook backoff, up to 6 h). The price: a task
     # whose worker died comes back only after this long; the per-minute sweep and the nightly
     # runs do the work again sooner anyway.
@@ -336,8 +337,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Nightly, after the day's outcomes; decay moves every score a little each day.
         "schedule": crontab(hour=2, minute=30),
     },
-    "odr-apply-retention": {
-        "task": "odr.tasks.apply_retention",
+    "privacy-apply-retention": {
+        "task": "privacy.tasks.apply_retention",
         # Daily, at night, after the nightly credit run.
         "schedule": crontab(hour=3, minute=30),
     },

@@ -15,7 +15,6 @@ Callers import from here: ``from odr import services``.
 from ._kernel import CaseChanged, NotPermitted, TransitionNotAllowed
 from .answer import merchant_accept_claim, merchant_dispute, merchant_make_offer
 from .closing import case_record_outcome, case_refer, case_withdraw
-from .erasure import ErasureRefused, consumer_erase, consumer_erasure_request
 from .mediation import (
     MediatorPool,
     case_assign_mediator,
@@ -33,7 +32,6 @@ from .sweep import case_expire_deadline, case_send_reminder, cases_expire_deadli
 
 __all__ = [
     "CaseChanged",
-    "ErasureRefused",
     "MediatorPool",
     "NotPermitted",
     "TransitionNotAllowed",
@@ -53,8 +51,6 @@ __all__ = [
     "case_send_reminder",
     "case_withdraw",
     "cases_expire_deadlines",
-    "consumer_erase",
-    "consumer_erasure_request",
     "mediator_propose_settlement",
     "merchant_accept_claim",
     "merchant_dispute",

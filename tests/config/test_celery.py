@@ -10,7 +10,7 @@ from django.conf import settings
 
 from config.celery import app
 
-LOCAL_APPS = ("core", "accounts", "merchants", "complaints", "odr", "credit")
+LOCAL_APPS = ("core", "accounts", "merchants", "complaints", "odr", "credit", "privacy")
 
 
 def _our_tasks():
@@ -48,6 +48,7 @@ def test_every_app_with_tasks_is_autodiscovered():
         "merchants.tasks",
         "odr.tasks",
         "credit.tasks",
+        "privacy.tasks",
     ):
         assert any(name.startswith(module + ".") for name in names), module
 
@@ -87,7 +88,11 @@ def test_the_whole_beat_schedule_is_one_dict_of_these_tasks_and_times():
         ),
         "odr-sweep-deadlines": ("odr.tasks.sweep_deadlines", timedelta(minutes=1), {}),
         "credit-recompute-all": ("credit.tasks.recompute_all", crontab(hour=2, minute=30), {}),
-        "odr-apply-retention": ("odr.tasks.apply_retention", crontab(hour=3, minute=30), {}),
+        "privacy-apply-retention": (
+            "privacy.tasks.apply_retention",
+            crontab(hour=3, minute=30),
+            {},
+        ),
         "core-verify-integrity": (
             "core.tasks.verify_integrity",
             crontab(hour=4, minute=30),
@@ -107,7 +112,7 @@ def test_the_nightly_jobs_start_one_after_another():
 
     assert nightly == {
         "credit-recompute-all": ({2}, {30}),
-        "odr-apply-retention": ({3}, {30}),
+        "privacy-apply-retention": ({3}, {30}),
         "core-verify-integrity": ({4}, {30}),
     }
 
@@ -116,8 +121,8 @@ def test_the_nightly_jobs_start_one_after_another():
 LONG_TASK_TIME_LIMITS = {
     "core.tasks.verify_integrity": 6 * 60 * 60 + 5 * 60,
     "credit.tasks.recompute_all": 65 * 60,
-    "odr.tasks.apply_retention": 65 * 60,
-    "odr.tasks.erase_consumer": 35 * 60,
+    "privacy.tasks.apply_retention": 65 * 60,
+    "privacy.tasks.erase_consumer": 35 * 60,
 }
 # The longest retry countdown: webhook deliveries back off up to 6 hours.
 LONGEST_COUNTDOWN = 6 * 60 * 60

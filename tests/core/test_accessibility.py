@@ -80,7 +80,7 @@ def _pages(mediator):
     yield consumer, reverse("password_change")
     yield consumer, reverse("complaints:new")
     yield consumer, reverse("account")
-    yield consumer, reverse("odr:account_erase")
+    yield consumer, reverse("privacy:account_erase")
     draft = ComplaintFactory(consumer=consumer)
     for step in ("purchase", "problem", "remedy", "respondents", "evidence", "review"):
         yield consumer, reverse("complaints:edit", args=[draft.public_id, step])

@@ -143,16 +143,16 @@ SITE: dict[str, Entry] = {
     "accounts/": Entry(_r("account"), get=SIGNED_IN),
     # Privacy rights: each account's own data, no id in the URL.
     "accounts/data/": Entry(
-        _r("odr:account_export"), get=POST_ONLY_GET, post=expect("200", visitors="login")
+        _r("privacy:account_export"), get=POST_ONLY_GET, post=expect("200", visitors="login")
     ),
     "accounts/erase/": Entry(
-        _r("odr:account_erase"),
+        _r("privacy:account_erase"),
         get=SIGNED_IN,
         # Only consumers erase their account; the empty form is refused as incomplete.
         post=expect("404", visitors="login", consumer_a="400", consumer_b="400"),
         post_data=lambda w: {},
     ),
-    "accounts/erased/": Entry(_r("odr:account_erased"), get=expect("200")),
+    "accounts/erased/": Entry(_r("privacy:account_erased"), get=expect("200")),
     "accounts/password/change/": Entry(
         _r("password_change"), get=SIGNED_IN, post=SIGNED_IN, post_data=lambda w: {}
     ),

@@ -1,4 +1,11 @@
-"""The consumer's erasure (moving to the privacy app)."""
+"""The consumer's privacy rights across every app: the erasure request and the erasure itself.
+
+Privacy sits at the top of the app order (docs/architecture.md): an erasure reaches complaints,
+cases, notifications and the account, so it is orchestrated here, from the apps' own services
+(``complaints.services.complaint_delete_drafts``, ``odr.services.case_pseudonymise``,
+``accounts.services.user_anonymise``), never by writing their rows directly. The download of
+the account's data is ``privacy.export``; the daily retention sweep is ``privacy.tasks``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import services as accounts_services
@@ -14,13 +22,12 @@ from accounts.models import PrivacyRequest
 from complaints import services as complaints_services
 from complaints.models import Complaint, PseudonymisedReason
 from core.queue import enqueue_on_commit
+from odr.models import Notification
+from odr.services import case_pseudonymise
 
-from ..models import Notification
-from ..selectors import consumer_cases_to_pseudonymise, consumer_open_complaints
-from ._kernel import now_or as _now
-from .pseudonymise import case_pseudonymise
+from .selectors import consumer_cases_to_pseudonymise, consumer_open_complaints
 
-logger = logging.getLogger("odr.services")
+logger = logging.getLogger(__name__)
 
 
 class ErasureRefused(Exception):
@@ -42,10 +49,10 @@ def consumer_erasure_request(*, user_id: int, now: datetime | None = None) -> Pr
     the case page, or wait until it closes, and ask again.
 
     Otherwise sign-in is disabled at once and the erasure itself runs in a Celery task after
-    commit (``odr.tasks.erase_consumer``: many files may have to go). Asking twice is one
+    commit (``privacy.tasks.erase_consumer``: many files may have to go). Asking twice is one
     request. Only consumer accounts erase themselves here.
     """
-    now = _now(now)
+    now = now or timezone.now()
     with transaction.atomic():
         # The same lock complaints.services.complaint_submit takes first: a submission racing
         # this request either committed before (and is seen below) or finds the account closed.
@@ -59,7 +66,7 @@ def consumer_erasure_request(*, user_id: int, now: datetime | None = None) -> Pr
             request, created = accounts_services.privacy_erasure_open(user=user, now=now)
             if created:
                 accounts_services.user_disable_login(user_id=user.pk)
-                enqueue_on_commit("odr.tasks.erase_consumer", request.pk)
+                enqueue_on_commit("privacy.tasks.erase_consumer", request.pk)
             return request
     # Outside the transaction above, so the refusal's audit row is not rolled back with it.
     accounts_services.privacy_erasure_refuse(
@@ -83,7 +90,7 @@ def consumer_erase(*, request_id: int, now: datetime | None = None) -> PrivacyRe
     never holds locks for long); the consumer's notifications go; the account becomes a
     pseudonym. Decided outcomes stay as they were, so merchants' credit does not move.
     """
-    now = _now(now)
+    now = now or timezone.now()
     request = PrivacyRequest.objects.select_related("user").get(pk=request_id)
     if request.state == PrivacyRequest.State.DONE:
         return request

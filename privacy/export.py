@@ -20,9 +20,8 @@ from django.utils.text import get_valid_filename
 
 from accounts.models import PrivacyRequest
 from complaints.models import Complaint, EvidenceItem
-
-from .dossier import case_dossier, complaint_data, evidence_data, iso_time, respondents_data
-from .models import Case, CaseRating, Notification
+from odr.dossier import case_dossier, complaint_data, evidence_data, iso_time, respondents_data
+from odr.models import Case, CaseRating, Notification
 
 logger = logging.getLogger(__name__)
 

@@ -17,18 +17,17 @@ from PIL import Image
 
 from accounts.models import PrivacyRequest
 from complaints.models import EvidenceItem
-from odr.export import CHUNK_BYTES
+from privacy.export import CHUNK_BYTES
 from tests.factories import (
     ComplaintFactory,
     EvidenceFileFactory,
     MerchantRepresentativeFactory,
     UserFactory,
 )
-
-from .builders import closed_history
+from tests.odr.builders import closed_history
 
 pytestmark = pytest.mark.django_db
-EXPORT = reverse("odr:account_export")
+EXPORT = reverse("privacy:account_export")
 
 
 @pytest.fixture

@@ -16,11 +16,10 @@ import time_machine
 from complaints.models import Complaint, EvidenceItem
 from credit.models import CreditSnapshot
 from credit.services import credit_recompute
-from odr import tasks
 from odr.models import CaseState
+from privacy import tasks
 from tests.factories import MerchantRepresentativeFactory, UserFactory
-
-from .builders import build, closed_history
+from tests.odr.builders import build, closed_history
 
 pytestmark = pytest.mark.django_db
 S = CaseState
@@ -121,7 +120,7 @@ def test_a_file_the_storage_could_not_delete_goes_on_the_next_run(cases):
     with time_machine.travel(T0 + 32 * DAY, tick=False):
         result = tasks.apply_retention()
 
-    assert result == {"pseudonymised": 0, "files_deleted": 2}
+    assert result == {"erasures": 0, "pseudonymised": 0, "files_deleted": 2}
     assert not storage.exists(name)
 
 
@@ -131,7 +130,7 @@ def test_running_retention_twice_acts_once(cases):
         second = tasks.apply_retention()
 
     assert first["pseudonymised"] == 2
-    assert second == {"pseudonymised": 0, "files_deleted": 0}
+    assert second == {"erasures": 0, "pseudonymised": 0, "files_deleted": 0}
 
 
 def test_retention_leaves_the_merchants_credit_as_it_was(cases, representation):
@@ -153,9 +152,9 @@ def test_retention_leaves_the_merchants_credit_as_it_was(cases, representation):
 
 
 def test_retention_runs_daily_from_the_beat_schedule(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["odr-apply-retention"]
+    entry = settings.CELERY_BEAT_SCHEDULE["privacy-apply-retention"]
 
-    assert entry["task"] == "odr.tasks.apply_retention"
+    assert entry["task"] == "privacy.tasks.apply_retention"
     assert entry["task"] in tasks.apply_retention.app.tasks
     # Once a day, at 03:30 UTC (after the nightly credit run at 02:30).
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})

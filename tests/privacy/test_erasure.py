@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,8 @@ from credit.services import credit_recompute
 from odr import services
 from odr.models import Case, CaseEvent, CaseRating, CaseState, Message, Notification, Offer
 from odr.selectors import merchant_case_ratings
+from privacy import services as privacy
+from privacy import tasks as privacy_tasks
 from tests.factories import (
     DEFAULT_PASSWORD,
     ComplaintFactory,
@@ -27,12 +30,11 @@ from tests.factories import (
     MerchantRepresentativeFactory,
     UserFactory,
 )
-
-from .builders import build, closed_history
+from tests.odr.builders import build, closed_history
 
 pytestmark = pytest.mark.django_db
 S = CaseState
-ERASE = reverse("odr:account_erase")
+ERASE = reverse("privacy:account_erase")
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def history(mediator, alice, representation):
 def _erase(user, django_capture_on_commit_callbacks) -> PrivacyRequest:
     # The erasure task runs inline here (eager), after the request's commit.
     with django_capture_on_commit_callbacks(execute=True):
-        services.consumer_erasure_request(user_id=user.pk)
+        privacy.consumer_erasure_request(user_id=user.pk)
     return PrivacyRequest.objects.get(user=user, kind="erasure", state__in=["pending", "done"])
 
 
@@ -68,8 +70,8 @@ def _credit_values(merchant_id):
 def test_erasure_is_refused_while_a_complaint_is_being_handled(mediator, alice, representation):
     open_world = build(S.NEGOTIATION, mediator, consumer=alice, representation=representation)
 
-    with pytest.raises(services.ErasureRefused) as refused:
-        services.consumer_erasure_request(user_id=alice.pk)
+    with pytest.raises(privacy.ErasureRefused) as refused:
+        privacy.consumer_erasure_request(user_id=alice.pk)
 
     assert refused.value.references == [open_world.case.complaint.reference]
     alice.refresh_from_db()
@@ -82,13 +84,13 @@ def test_erasure_is_refused_while_a_complaint_is_being_handled(mediator, alice, 
 def test_a_submitted_complaint_whose_case_is_not_open_yet_also_prevents_erasure(alice):
     ComplaintFactory(consumer=alice, submitted=True)  # the sweep has not opened its case yet
 
-    with pytest.raises(services.ErasureRefused):
-        services.consumer_erasure_request(user_id=alice.pk)
+    with pytest.raises(privacy.ErasureRefused):
+        privacy.consumer_erasure_request(user_id=alice.pk)
 
 
 def test_only_consumer_accounts_erase_themselves(representation):
-    with pytest.raises(services.ErasureRefused):
-        services.consumer_erasure_request(user_id=representation.user_id)
+    with pytest.raises(privacy.ErasureRefused):
+        privacy.consumer_erasure_request(user_id=representation.user_id)
     assert not PrivacyRequest.objects.exists()
 
 
@@ -231,8 +233,8 @@ def test_erasure_is_idempotent(alice, history, django_capture_on_commit_callback
     request = _erase(alice, django_capture_on_commit_callbacks)
     events = CaseEvent.objects.filter(kind="pseudonymised").count()
 
-    again = services.consumer_erasure_request(user_id=alice.pk)
-    rerun = services.consumer_erase(request_id=request.pk)
+    again = privacy.consumer_erasure_request(user_id=alice.pk)
+    rerun = privacy.consumer_erase(request_id=request.pk)
     services.case_pseudonymise(case_id=history[0].case.pk, reason="erasure")
 
     assert again.pk == rerun.pk == request.pk
@@ -245,16 +247,40 @@ def test_an_interrupted_erasure_continues_where_it_stopped(
 ):
     # The request was taken (login disabled) but the worker died after the first case.
     with django_capture_on_commit_callbacks(execute=False):
-        request = services.consumer_erasure_request(user_id=alice.pk)
+        request = privacy.consumer_erasure_request(user_id=alice.pk)
     alice.refresh_from_db()
     assert not alice.is_active and alice.erased_at is None
     services.case_pseudonymise(case_id=history[0].case.pk, reason="erasure")
 
     with django_capture_on_commit_callbacks(execute=True):
-        done = services.consumer_erase(request_id=request.pk)
+        done = privacy.consumer_erase(request_id=request.pk)
 
     assert done.state == PrivacyRequest.State.DONE
     assert done.detail["cases_pseudonymised"] == 2
+    assert Complaint.objects.filter(consumer=alice, pseudonymised_at__isnull=True).count() == 0
+
+
+def test_an_erasure_whose_task_was_lost_is_carried_out_by_the_daily_run_a_day_later(
+    alice, history, django_capture_on_commit_callbacks
+):
+    # The request was taken (login disabled) but its task never ran: the broker was down.
+    asked = timezone.now()
+    with time_machine.travel(asked, tick=False), django_capture_on_commit_callbacks(execute=False):
+        request = privacy.consumer_erasure_request(user_id=alice.pk)
+
+    # Within the day the task may still be retrying: the daily run leaves it to the task.
+    with time_machine.travel(asked + timedelta(hours=23), tick=False):
+        assert privacy_tasks.apply_retention()["erasures"] == 0
+    request.refresh_from_db()
+    assert request.state == PrivacyRequest.State.PENDING
+
+    with time_machine.travel(asked + timedelta(hours=25), tick=False):
+        assert privacy_tasks.apply_retention()["erasures"] == 1
+        assert privacy_tasks.apply_retention()["erasures"] == 0
+    request.refresh_from_db()
+    alice.refresh_from_db()
+    assert request.state == PrivacyRequest.State.DONE
+    assert alice.erased_at is not None
     assert Complaint.objects.filter(consumer=alice, pseudonymised_at__isnull=True).count() == 0
 
 
@@ -314,7 +340,7 @@ def test_the_account_page_offers_download_and_erasure(client, alice):
 
     html = client.get(reverse("account")).content.decode()
 
-    assert reverse("odr:account_export") in html
+    assert reverse("privacy:account_export") in html
     assert ERASE in html
 
 
@@ -353,7 +379,7 @@ def test_erasing_from_the_page_signs_out_and_erases(
         response = client.post(ERASE, {"password": DEFAULT_PASSWORD, "confirm": "on"})
 
     assert response.status_code == 302
-    assert response.url == reverse("odr:account_erased")
+    assert response.url == reverse("privacy:account_erased")
     assert client.get(reverse("account")).status_code == 302  # signed out
     alice.refresh_from_db()
     assert alice.erased_at is not None
