@@ -22,35 +22,64 @@ FILE_BYTES = 5 * 1024 * 1024
 CHUNK = 64 * 1024
 
 
-def _file_parts(boundary: str, index: int) -> tuple[bytes, int]:
-    header = (
+def _pdf(size: int) -> bytes:
+    """A real PDF of exactly ``size`` bytes (one blank page and an image of random bytes): the
+    upload reads every PDF with pikepdf, and a file that only starts like one is refused."""
+    import io
+
+    import pikepdf
+
+    def build(payload: int) -> bytes:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        image = pdf.make_stream(
+            os.urandom(payload),
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=1,
+            Height=payload,
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=8,
+        )
+        pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=False, deterministic_id=True)
+        return out.getvalue()
+
+    payload = size - len(build(1024)) + 1024
+    data = build(payload)
+    # The digits of the lengths and offsets may differ by one between the two builds.
+    while len(data) != size:
+        payload += size - len(data)
+        data = build(payload)
+    return data
+
+
+def _file_header(boundary: str, index: int) -> bytes:
+    return (
         f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
         f'filename="receipt-{index}.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
     ).encode()
-    return header, FILE_BYTES
 
 
 def _body(boundary: str, csrf: str):
-    """The multipart body as a generator (the client never holds a whole file either) and its
-    length: three PDF-looking files of FILE_BYTES each."""
+    """The multipart body as a generator, sent in chunks, and its length: three PDFs of
+    FILE_BYTES each (different files, so none is taken for a duplicate)."""
     fields = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
         f'{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name="statement"\r\n\r\n\r\n'
     ).encode()
     closing = f"--{boundary}--\r\n".encode()
-    headers = [_file_parts(boundary, n)[0] for n in range(FILES)]
+    headers = [_file_header(boundary, n) for n in range(FILES)]
     length = len(fields) + len(closing) + sum(len(h) + FILE_BYTES + 2 for h in headers)
 
     def chunks():
         yield fields
         for header in headers:
             yield header
-            yield b"%PDF-1.4\n%bench\n"
-            sent = len(b"%PDF-1.4\n%bench\n")
-            while sent < FILE_BYTES:
-                n = min(CHUNK, FILE_BYTES - sent)
-                yield os.urandom(n)
-                sent += n
+            data = _pdf(FILE_BYTES)
+            for start in range(0, FILE_BYTES, CHUNK):
+                yield data[start : start + CHUNK]
             yield b"\r\n"
         yield closing
 

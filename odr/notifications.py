@@ -76,23 +76,6 @@ def _case_path(case: Case, *, desk: bool) -> str:
     return reverse("odr:case_detail", kwargs={"reference": case.complaint.reference})
 
 
-def notify(
-    *,
-    case: Case,
-    kind: str,
-    consumer=None,
-    merchant=None,
-    mediator=None,
-    exclude: Iterable = (),
-) -> list[Notification]:
-    """Notify the consumer, the merchant's representatives and/or the case's mediator (see
-    Notice). Called inside the service's transaction: the rows commit with the change, and the
-    e-mails leave only after that commit."""
-    notice = Notice(case, kind, consumer, merchant, mediator, tuple(exclude))
-    representatives = {case.pk: representatives_of(case)} if merchant is not None else {}
-    return notify_many([notice], representatives=representatives)
-
-
 def notify_many(
     notices: Iterable[Notice], *, representatives: Mapping[int, list]
 ) -> list[Notification]:
