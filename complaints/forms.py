@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import validate_order_date
+from core.dates import validate_delivery_date, validate_order_date
 from core.money import check_amount_bound, currency_choices, parse_amount, validate_currency
 from core.text import CleanTextMixin
 
-from .models import Complaint, PurchaseMode, Remedy
+from .models import Complaint, Delivery, GoodsException, PurchaseMode, Remedy, SellerInformed
 from .respondents import REQUIRED_SLOT, SLOTS_BY_MODE, Party
 
 
@@ -45,6 +45,30 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
         help_text=_("For example 129.90"),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=())
+    # What the consumer's statutory rights depend on (complaints.rights).
+    delivery = forms.ChoiceField(
+        label=_("Has the order arrived?"), choices=Delivery.choices, widget=forms.RadioSelect
+    )
+    delivery_date = forms.DateField(
+        label=_("Delivery date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the goods reached you: return and withdrawal periods count from it."),
+    )
+    seller_informed = forms.ChoiceField(
+        label=_(
+            "Did the seller tell you of a right to return or withdraw (in the listing, the terms "
+            "or the order confirmation)?"
+        ),
+        choices=SellerInformed.choices,
+        widget=forms.RadioSelect,
+    )
+    goods_exception = forms.ChoiceField(
+        label=_("Is what you bought one of these?"),
+        choices=GoodsException.choices,
+        initial=GoodsException.NONE,
+        help_text=_("Some kinds of goods have no right of return without reason."),
+    )
 
     class Meta:
         model = Complaint
@@ -60,6 +84,11 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
             "amount",
             "currency",
             "payment_method",
+            "consumer_country",
+            "delivery",
+            "delivery_date",
+            "seller_informed",
+            "goods_exception",
         )
         labels = {
             "shop_name": _("Shop name"),
@@ -67,10 +96,15 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
             "agent_name": _("Purchasing agent, if any"),
             "order_number": _("Order number"),
             "payment_method": _("How you paid"),
+            "consumer_country": _("Your country of residence"),
+        }
+        help_texts = {
+            "consumer_country": _("Your rights as a consumer usually depend on where you live."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consumer_country"].required = True
         # Currency names follow the page's language, so the list is built per request.
         self.fields["currency"].choices = [("", "—"), *currency_choices()]
         if self.instance.amount is not None and not self.is_bound:
@@ -93,6 +127,20 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
                 )
             except ValidationError as exc:
                 self.add_error("amount", exc)
+        if data.get("delivery") == Delivery.DELIVERED:
+            if data.get("delivery_date") is None:
+                if "delivery_date" not in self.errors:
+                    self.add_error(
+                        "delivery_date",
+                        ValidationError(_("Enter the day the goods arrived."), code="required"),
+                    )
+            else:
+                try:
+                    validate_delivery_date(data["delivery_date"], order_date=data.get("order_date"))
+                except ValidationError as exc:
+                    self.add_error("delivery_date", exc)
+        elif data.get("delivery") == Delivery.NOT_DELIVERED:
+            data["delivery_date"] = None
         if not any(data.get(f) for f in ("shop_url", "shop_name", "agent_name", "platform_name")):
             raise ValidationError(
                 _("Tell us where you bought: the shop's link or name, or the agent's name."),

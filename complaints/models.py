@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from merchants.models import Merchant
 
@@ -71,6 +72,39 @@ RIGHT_FOR_CATEGORY: dict[str, str] = {
     Category.CUSTOMS: ConsumerRight.INFORMATION,
     Category.OTHER: ConsumerRight.FAIR_DEALING,
 }
+
+
+class Delivery(models.TextChoices):
+    DELIVERED = "delivered", _("Delivered")
+    NOT_DELIVERED = "not_delivered", _("Not delivered yet")
+
+
+class SellerInformed(models.TextChoices):
+    """Did the seller tell the consumer of the right to withdraw or to return without reason
+    (in the listing, the terms or the order confirmation)?"""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class GoodsException(models.TextChoices):
+    """The kinds of goods the statutory withdrawal rights leave out (complaints.rights maps each
+    to its provision per jurisdiction)."""
+
+    NONE = "none", _("None of these")
+    MADE_TO_ORDER = "made_to_order", _("Made to my order or personalised")
+    PERISHABLE = "perishable", _("Fresh, live or perishable goods")
+    UNSEALED_MEDIA = "unsealed_media", _("Music, video or software that I unsealed or downloaded")
+    UNSEALED_HYGIENE = (
+        "unsealed_hygiene",
+        _("Sealed goods I unsealed that cannot be returned for health or hygiene reasons"),
+    )
+    NEWSPAPERS = "newspapers", _("Newspapers or magazines")
+    CONFIRMED_NOT_RETURNABLE = (
+        "confirmed_not_returnable",
+        _("Goods I confirmed at purchase as not returnable"),
+    )
 
 
 class Remedy(models.TextChoices):
@@ -143,6 +177,16 @@ class Complaint(models.Model):
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     payment_method = models.CharField(
         _("payment method"), max_length=20, choices=PaymentMethod, blank=True
+    )
+    # What the consumer's statutory rights depend on (complaints.rights).
+    consumer_country = CountryField(_("your country of residence"), blank=True)
+    delivery = models.CharField(_("delivery"), max_length=20, choices=Delivery, blank=True)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    seller_informed = models.CharField(
+        _("told of the right to return"), max_length=20, choices=SellerInformed, blank=True
+    )
+    goods_exception = models.CharField(
+        _("kind of goods"), max_length=30, choices=GoodsException, blank=True
     )
 
     # What went wrong

@@ -32,3 +32,21 @@ def validate_order_date(value: date, *, today: date | None = None) -> date:
             code="too_old",
         )
     return value
+
+
+def validate_delivery_date(
+    value: date, *, order_date: date | None, today: date | None = None
+) -> date:
+    if value > _today(today):
+        raise ValidationError(_("The delivery date cannot be in the future."), code="future")
+    if order_date is not None and value < order_date:
+        raise ValidationError(
+            _("The delivery date cannot be before the order date."), code="before_order"
+        )
+    if value < ORDER_DATE_FLOOR:
+        raise ValidationError(
+            _("A delivery date before %(floor)s cannot be right: please check the year.")
+            % {"floor": date_format(ORDER_DATE_FLOOR)},
+            code="too_old",
+        )
+    return value

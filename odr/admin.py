@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from complaints.models import Category, EvidenceItem
+from complaints.rights import Status, complaint_rights
 from core.admin import ReadOnlyTabularInline
 from core.downloads import private_file_response
 from core.money import format_money
@@ -257,6 +258,20 @@ def _platforms():
     return Merchant.objects.filter(roles__role=MerchantRole.PLATFORM).order_by("legal_name")
 
 
+def _right_summary(right) -> str:
+    """One line of a consumer's withdrawal right for the desk: status, deadline, basis."""
+    if right.status in (Status.OPEN, Status.EXPIRED):
+        when = _("until %(date)s") % {"date": localize(right.deadline)}
+        if right.status == Status.EXPIRED:
+            when = _("ended %(date)s") % {"date": localize(right.deadline)}
+        if right.deadline_if_not_informed:
+            when += " " + _("(until %(date)s if the seller did not inform the consumer)") % {
+                "date": localize(right.deadline_if_not_informed)
+            }
+        return f"{when}. {right.legal_basis}"
+    return f"{right.note or right.remedy} {right.legal_basis}".strip()
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     change_form_template = "admin/odr/case/change_form.html"
@@ -423,6 +438,8 @@ class CaseAdmin(admin.ModelAdmin):
                 f"{c.remedy_details}",
             ),
         ]
+        rights = complaint_rights(c, today=timezone.localdate())
+        rows += [(r.title, _right_summary(r)) for r in rights]
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
 
     @admin.display(description=_("parties"))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from complaints import rights
 from complaints.models import EvidenceItem, Respondent
 
 from . import events
@@ -110,6 +111,38 @@ def complaint_data(complaint) -> dict:
         if complaint.remedy_amount is not None
         else None,
         "remedy_details": complaint.remedy_details,
+        "consumer_country": str(complaint.consumer_country or ""),
+        "delivery": complaint.get_delivery_display() if complaint.delivery else "",
+        "delivery_date": iso_time(complaint.delivery_date),
+        "seller_informed": complaint.get_seller_informed_display()
+        if complaint.seller_informed
+        else "",
+        "goods_exception": complaint.get_goods_exception_display()
+        if complaint.goods_exception
+        else "",
+    }
+
+
+def rights_data(complaint) -> dict:
+    """The consumer's withdrawal rights as complaints.rights computes them today, with the
+    version of the rules used."""
+    return {
+        "method_version": rights.METHOD_VERSION,
+        "as_of": timezone.localdate().isoformat(),
+        "rights": [
+            {
+                "code": r.code,
+                "title": str(r.title),
+                "status": r.status,
+                "deadline": iso_time(r.deadline),
+                "deadline_if_not_informed": iso_time(r.deadline_if_not_informed),
+                "remedy": str(r.remedy),
+                "legal_basis": str(r.legal_basis),
+                "source_url": r.source_url,
+                "note": str(r.note),
+            }
+            for r in rights.complaint_rights(complaint, today=timezone.localdate())
+        ],
     }
 
 
@@ -182,6 +215,7 @@ def case_dossier(case: Case) -> dict:
         "mediator": _person(case.mediator),
         "respondents": respondents_data(complaint),
         "complaint": complaint_data(complaint),
+        "rights": rights_data(complaint),
         "evidence": evidence_data(complaint),
         "timeline": [
             {

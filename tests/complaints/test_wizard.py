@@ -32,6 +32,11 @@ PURCHASE = {
     "amount": "1,299.00",
     "currency": "CNY",
     "payment_method": "alipay",
+    "consumer_country": "CN",
+    "delivery": "delivered",
+    "delivery_date": "2026-10-09",
+    "seller_informed": "yes",
+    "goods_exception": "none",
 }
 
 
@@ -411,11 +416,11 @@ def test_today_is_the_consumers_today(client, consumer):
     """At 20:30 UTC on 31 December it is already 1 January in Shanghai."""
     client.force_login(consumer)
 
-    refused, _ = _start(client, order_date="2027-01-01")
+    refused, _ = _start(client, order_date="2027-01-01", delivery="not_delivered")
     assert "The order date cannot be in the future." in refused.content.decode()
 
     client.cookies[TIMEZONE_COOKIE] = "Asia/Shanghai"
-    accepted, _ = _start(client, order_date="2027-01-01")
+    accepted, _ = _start(client, order_date="2027-01-01", delivery="not_delivered")
     assert accepted.status_code == 302
     assert Complaint.objects.get().order_date == date(2027, 1, 1)
 
