@@ -47,6 +47,9 @@ LABELS = {
     "withdrawn": _("The consumer withdrew the complaint."),
     "outcome_recorded": _("A mediator recorded the outcome."),
     "reminder_sent": _("A reminder of the coming deadline was sent."),
+    "right_reminder_sent": _(
+        "The consumer was reminded that their right to return or withdraw ends soon."
+    ),
     "held_for_screening": _(
         "The complaint is held for a closer check by a mediator before it goes any further."
     ),

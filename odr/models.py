@@ -89,6 +89,9 @@ class Case(models.Model):
     # The deadline a reminder was last sent for: one reminder per deadline, however often the
     # sweep runs.
     reminder_sent_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # The last day of the consumer's withdrawal right (complaints.rights) a reminder was sent
+    # for: one reminder per right's deadline.
+    right_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
     awaiting_consumer_info = models.BooleanField(default=False, editable=False)
 
     # Inputs of the credit engine.

@@ -214,6 +214,25 @@ def cases_due_for_reminder(now: datetime) -> QuerySet[Case]:
     )
 
 
+# A withdrawal right lasts at most fourteen days and twelve months from delivery
+# (complaints.rights): older deliveries have none left to remind of.
+RIGHTS_LOOKBACK = timedelta(days=14 + 366 + 1)
+
+
+def cases_with_rights_to_remind(today) -> QuerySet[Case]:
+    """Open cases whose consumer said where they live and when the goods arrived, recently
+    enough that a withdrawal right may still run; complaints.rights says which do."""
+    return (
+        Case.objects.filter(
+            state__in=OPEN_STATES,
+            complaint__delivery="delivered",
+            complaint__delivery_date__gte=today - RIGHTS_LOOKBACK,
+        )
+        .exclude(complaint__consumer_country="")
+        .order_by("pk")
+    )
+
+
 # How far back the sweep looks for submitted complaints without a case. A case is opened
 # within seconds of submission, or by the next sweep after an outage; looking at every complaint
 # ever submitted, every minute, cost over a second per sweep once there were a million of them

@@ -91,3 +91,14 @@ def email_notifications(notification_ids: list[int]) -> int:
     """E-mail these notifications to their recipients (enqueued by notify_many after commit).
     Each e-mail is its own send_email task, with its own retries."""
     return notifications.email_notifications(notification_ids)
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=60, max_retries=3)
+def remind_expiring_rights() -> int:
+    """Daily (beat): remind consumers whose withdrawal right ends within two days while their
+    case is still open, once per right. Running it twice reminds once."""
+    today = timezone.localdate()
+    return _sweep(
+        selectors.cases_with_rights_to_remind(today),
+        one_by_one("Case", lambda pk: services.case_remind_right_expiring(case_id=pk, today=today)),
+    )

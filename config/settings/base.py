@@ -342,6 +342,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Daily, at night, after the nightly credit run.
         "schedule": crontab(hour=3, minute=30),
     },
+    "odr-remind-expiring-rights": {
+        "task": "odr.tasks.remind_expiring_rights",
+        # Daily, in the morning in Europe and the afternoon in China, away from the night jobs.
+        "schedule": crontab(hour=8, minute=0),
+    },
     "core-verify-integrity": {
         "task": "core.tasks.verify_integrity",
         # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so

@@ -26,6 +26,7 @@ from .offers import offer_accept, offer_make, offer_reject, offer_withdraw
 from .proposals import mediator_propose_settlement, settlement_accept, settlement_reject
 from .pseudonymise import case_pseudonymise
 from .ratings import case_rate
+from .rights import case_remind_right_expiring
 from .screening import case_accept, case_info_provided, case_open, case_reject, case_request_info
 from .settlement import settlement_compensate_in_advance, settlement_confirm_paid
 from .sweep import case_expire_deadline, case_send_reminder, cases_expire_deadlines
@@ -46,6 +47,7 @@ __all__ = [
     "case_record_outcome",
     "case_refer",
     "case_reject",
+    "case_remind_right_expiring",
     "case_request_info",
     "case_request_mediation",
     "case_send_reminder",

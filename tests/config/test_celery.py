@@ -98,6 +98,11 @@ def test_the_whole_beat_schedule_is_one_dict_of_these_tasks_and_times():
             crontab(hour=4, minute=30),
             {"files": True},
         ),
+        "odr-remind-expiring-rights": (
+            "odr.tasks.remind_expiring_rights",
+            crontab(hour=8, minute=0),
+            {},
+        ),
     }
 
 
@@ -114,6 +119,7 @@ def test_the_nightly_jobs_start_one_after_another():
         "credit-recompute-all": ({2}, {30}),
         "privacy-apply-retention": ({3}, {30}),
         "core-verify-integrity": ({4}, {30}),
+        "odr-remind-expiring-rights": ({8}, {0}),
     }
 
 
