@@ -64,7 +64,7 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
         widget=forms.RadioSelect,
     )
     goods_exception = forms.ChoiceField(
-        label=_("Is what you bought one of these?"),
+        label=_("Are the goods one of these kinds?"),
         choices=GoodsException.choices,
         initial=GoodsException.NONE,
         help_text=_("Some kinds of goods have no right of return without reason."),

@@ -1,5 +1,6 @@
-"""A consumer signs in, files a complaint through every step with a photo, and finds it in
-My complaints with its reference and, on its page, the photo's SHA-256."""
+"""A consumer signs in, files a complaint through every step with a photo, sees on the review
+step until when they may still withdraw, and finds the complaint in My complaints with its
+reference and, on its page, the photo's SHA-256."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import Page, expect
 
 from complaints.models import Complaint
@@ -21,6 +23,9 @@ def test_consumer_files_a_complaint_with_a_photo(live_server, page: Page):
     consumer = UserFactory(email="li.na@example.test")
     photo = png_bytes(size=(64, 48), color="orange")
     order_date = (timezone.localdate() - timedelta(days=12)).isoformat()
+    delivered = timezone.localdate() - timedelta(days=3)
+    # Directive 2011/83/EU art. 9: fourteen days counted from the day after delivery.
+    withdraw_until = date_format(delivered + timedelta(days=14), "DATE_FORMAT")
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Start a complaint").click()
@@ -40,6 +45,10 @@ def test_consumer_files_a_complaint_with_a_photo(live_server, page: Page):
     page.get_by_label("Amount paid").fill("1299.00")
     page.get_by_label("Currency").select_option("CNY")
     page.get_by_label("How you paid").select_option("alipay")
+    page.get_by_label("Your country of residence").select_option("DE")
+    page.get_by_label("Delivered", exact=True).check()
+    page.get_by_label("Delivery date").fill(delivered.isoformat())
+    page.get_by_role("group", name="Did the seller tell you").get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("What went wrong")
@@ -66,6 +75,9 @@ def test_consumer_files_a_complaint_with_a_photo(live_server, page: Page):
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review and submit")
     expect(page.get_by_role("main")).to_contain_text("serial tag.png")
+    expect(page.locator(".rights")).to_contain_text(
+        f"You may still withdraw from the contract until {withdraw_until}."
+    )
     page.get_by_label("I agree that this complaint").check()
     page.get_by_role("button", name="Submit the complaint").click()
 
