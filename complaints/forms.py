@@ -374,6 +374,22 @@ class EvidenceForm(CleanTextMixin, forms.Form):
         ),
     )
 
+    listing_url = forms.URLField(
+        label=_("Link of the listing"),
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+    )
+    listing_text = forms.CharField(
+        label=_("The listing as you saw it"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Paste the product page's text (title, description, price, promises) as it was when "
+            "you bought: a listing can change or disappear. It is kept with the time you add it."
+        ),
+    )
+
     def __init__(
         self, *args, max_file_mb: float, max_total_mb: float, require_content=False, **kwargs
     ):
@@ -388,13 +404,19 @@ class EvidenceForm(CleanTextMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("listing_url") and not (cleaned.get("listing_text") or "").strip():
+            self.add_error("listing_text", _("Paste the listing's text too."))
         if (
             self.require_content
             and not cleaned.get("files")
             and not (cleaned.get("statement") or "").strip()
+            and not (cleaned.get("listing_text") or "").strip()
         ):
             raise forms.ValidationError(
-                _("Choose at least one file or write a statement: nothing was added."),
+                _(
+                    "Choose at least one file, write a statement or paste the listing: nothing "
+                    "was added."
+                ),
                 code="empty",
             )
         return cleaned

@@ -28,7 +28,7 @@ def verify_evidence(report: integrity.Report, *, files: bool, jobs: int) -> None
         .order_by("pk")
     )
     # Statements are hashed from the database; files from storage (skipped with files=False).
-    for item in items.filter(kind=EvidenceItem.Kind.STATEMENT).iterator(
+    for item in items.filter(kind__in=EvidenceItem.TEXT_KINDS).iterator(
         chunk_size=integrity.ROW_CHUNK
     ):
         report.count("evidence", statements=1)
@@ -54,7 +54,7 @@ def verify_evidence(report: integrity.Report, *, files: bool, jobs: int) -> None
                 sha256=item.sha256,
                 size=item.size,
             )
-            for item in items.exclude(kind=EvidenceItem.Kind.STATEMENT).iterator(
+            for item in items.exclude(kind__in=EvidenceItem.TEXT_KINDS).iterator(
                 chunk_size=integrity.ROW_CHUNK
             )
         ),

@@ -399,6 +399,12 @@ class EvidenceItem(models.Model):
     class Kind(models.TextChoices):
         FILE = "file", _("File")
         STATEMENT = "statement", _("Written statement")
+        # The listing's link and text as the consumer pasted them: a statement, hashed from
+        # its text, with the time it was added (a listing changes or disappears).
+        LISTING = "listing", _("The listing as I saw it")
+
+    # Kinds kept as text in the database (hashed from it), not as a file.
+    TEXT_KINDS = (Kind.STATEMENT, Kind.LISTING)
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=Kind)

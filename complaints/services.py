@@ -274,6 +274,30 @@ def evidence_add_statement(*, complaint: Complaint, text: str, submitted_by) -> 
 
 
 @transaction.atomic
+def evidence_add_listing(
+    *, complaint: Complaint, url: str, text: str, submitted_by
+) -> EvidenceItem:
+    """Add "the listing as I saw it": its link (if given) and the text the consumer pasted,
+    stored as one text, hashed like a statement (SHA-256 of the UTF-8 text), with the time it
+    was added."""
+    cleaned = clean_statement(text)
+    url = (url or "").strip()
+    stored = f"{url}\n\n{cleaned}" if url else cleaned
+    complaint = _lock_complaint(complaint)
+    encoded = stored.encode("utf-8")
+    digest = hashlib.sha256(encoded).hexdigest()
+    return EvidenceItem.objects.create(
+        complaint=complaint,
+        kind=EvidenceItem.Kind.LISTING,
+        text=stored,
+        size=len(encoded),
+        sha256=digest,
+        received_sha256=digest,
+        submitted_by=submitted_by,
+    )
+
+
+@transaction.atomic
 def evidence_remove(*, complaint: Complaint, item_id: int, consumer) -> None:
     """Remove an item from a draft's evidence. After submission nothing is ever removed:
     raises ComplaintAlreadySubmitted."""

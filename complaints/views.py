@@ -122,6 +122,16 @@ def _add_evidence(request, complaint: Complaint, form: EvidenceForm) -> tuple[bo
             statement_saved = True
         except ValidationError as exc:
             form.add_error("statement", exc)
+    if form.cleaned_data.get("listing_text", "").strip():
+        try:
+            services.evidence_add_listing(
+                complaint=complaint,
+                url=form.cleaned_data.get("listing_url", ""),
+                text=form.cleaned_data["listing_text"],
+                submitted_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("listing_text", exc)
     for upload in form.cleaned_data.get("files", []):
         try:
             services.evidence_add_file(
@@ -135,6 +145,10 @@ def _add_evidence(request, complaint: Complaint, form: EvidenceForm) -> tuple[bo
 def _evidence_after_errors(request, form: EvidenceForm, statement_saved: bool, refused):
     """A fresh form showing the refusals; the statement stays typed unless it was saved."""
     data = {"statement": "" if statement_saved else request.POST.get("statement", "")}
+    if "listing_text" in form.errors or "listing_url" in form.errors:
+        # Not saved: kept as typed.
+        data["listing_url"] = request.POST.get("listing_url", "")
+        data["listing_text"] = request.POST.get("listing_text", "")
     shown = _evidence_form(data)
     shown.is_valid()
     for field, errors in form.errors.items():

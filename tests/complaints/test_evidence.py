@@ -385,8 +385,9 @@ def test_adding_nothing_to_a_submitted_complaint_says_so_and_adds_nothing(client
     )
 
     assert response.status_code == 200
-    assert "Choose at least one file or write a statement: nothing was added." in (
-        response.content.decode()
+    assert (
+        "Choose at least one file, write a statement or paste the listing: nothing was added."
+        in response.content.decode()
     )
     assert "Your evidence was added" not in response.content.decode()
     assert not complaint.evidence.exists()
