@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0006_rights_facts'),
+        ("complaints", "0006_rights_facts"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evidenceitem',
-            name='kind',
-            field=models.CharField(choices=[('file', 'File'), ('statement', 'Written statement'), ('listing', 'The listing as I saw it')], max_length=20),
+            model_name="evidenceitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("file", "File"),
+                    ("statement", "Written statement"),
+                    ("listing", "The listing as I saw it"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
