@@ -535,7 +535,8 @@ class Build:
                 order_date, item_description, amount, currency, payment_method, category,
                 right_at_stake, description, remedy, remedy_amount, remedy_details, consent_at,
                 submitted_at, created_at, updated_at, held_reason, hold_decision,
-                pseudonymised_reason)
+                pseudonymised_reason, consumer_country, delivery, seller_informed,
+                goods_exception)
             SELECT x.id, md5('complaint:' || x.i)::uuid,
                    'RD-' || extract(year FROM x.submitted)::int || '-'
                        || lpad(x.id::text, greatest(6, length(x.id::text)), '0'),
@@ -562,7 +563,9 @@ class Build:
                    {_pick("x.u_remedy", REMEDIES)},
                    NULL, '',
                    x.submitted, x.submitted, x.submitted - interval '30 minutes', x.submitted,
-                   '', '', ''
+                   '', '', '',
+                   -- The facts of the rights engine are not asked of bench complaints.
+                   '', '', '', ''
             FROM bench_complaints x
             CROSS JOIN LATERAL (SELECT {currency} AS currency,
                                        {_pick("x.u_category", categories)} AS category

@@ -359,8 +359,8 @@ class EvidenceForm(CleanTextMixin, forms.Form):
         label=_("Files"),
         required=False,
         help_text=_(
-            "Photos (JPEG, PNG, GIF, WebP), PDF, plain-text chat exports and e-mails (.eml); "
-            "up to %(file)s MB each and %(total)s MB per complaint."
+            "Photos (JPEG, PNG, GIF, WebP, HEIC), PDF, plain-text chat exports and e-mails "
+            "(.eml); up to %(file)s MB each and %(total)s MB per complaint."
         ),
     )
     statement = forms.CharField(

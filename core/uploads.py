@@ -25,7 +25,9 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFi
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, ImageSequence, JpegImagePlugin
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+# HEIC and HEIF: phones' photos (read and written with pillow-heif, registered in core.apps).
+HEIF_TYPES = frozenset({"image/heic", "image/heif"})
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}) | HEIF_TYPES
 PDF = "application/pdf"
 TEXT = "text/plain"
 EMAIL = "message/rfc822"
@@ -50,7 +52,14 @@ _ACTIVE_MARKUP = re.compile(rb"<(?:html|svg|script|body|iframe)[\s/>]|javascript
 _SCAN_CHUNK = 64 * 1024
 _SCAN_OVERLAP = 16
 # Image formats by type, as Pillow names them when it writes the cleaned copy.
-_PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+_PIL_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+    "image/heic": "HEIF",
+    "image/heif": "HEIF",
+}
 # Of what Pillow reads from an image, only what the pixels need to look the same is written
 # back: transparency, the timing of an animation, and the colour profile (a description of a
 # colour space such as "Display P3", not of a person). EXIF (GPS, camera serial, owner and
@@ -66,6 +75,8 @@ _EXTENSIONS = {
     "image/png": (".png",),
     "image/gif": (".gif",),
     "image/webp": (".webp",),
+    "image/heic": (".heic", ".heif"),
+    "image/heif": (".heif", ".heic"),
     PDF: (".pdf",),
     TEXT: (".txt",),
     EMAIL: (".eml",),
@@ -286,8 +297,9 @@ def _clean_image(uploaded, content_type: str, label: str) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            # A JPEG's second frame (an MPO depth map or preview) is not the photo.
-            sequence = [image] if fmt == "JPEG" else ImageSequence.Iterator(image)
+            # A JPEG's second frame (an MPO depth map or preview) is not the photo; nor are a
+            # HEIF's other images (a burst, a depth map): the primary image is kept alone.
+            sequence = [image] if fmt in ("JPEG", "HEIF") else ImageSequence.Iterator(image)
             frames = []
             for frame in sequence:
                 upright = ImageOps.exif_transpose(frame)
@@ -414,6 +426,8 @@ def _type_names(types: frozenset[str]) -> set[str]:
         "image/png": "PNG",
         "image/gif": "GIF",
         "image/webp": "WebP",
+        "image/heic": "HEIC",
+        "image/heif": "HEIF",
         PDF: "PDF",
         TEXT: _("plain text"),
         EMAIL: _("e-mail"),
