@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -111,8 +111,10 @@ def _render_step(request, complaint: Complaint | None, step: str, context: dict,
 
 def _add_evidence(request, complaint: Complaint, form: EvidenceForm) -> tuple[bool, list[str]]:
     """Store the statement and each file on its own: a refused file is reported with its
-    reason while the others are kept. Returns (statement saved, messages of refused files)."""
+    reason while the others are kept. Returns (statement saved, messages of refused files);
+    the labels of the files kept are in ``request.evidence_added``."""
     refused: list[str] = []
+    request.evidence_added = []
     statement_saved = False
     if form.cleaned_data.get("statement", "").strip():
         try:
@@ -134,12 +136,29 @@ def _add_evidence(request, complaint: Complaint, form: EvidenceForm) -> tuple[bo
             form.add_error("listing_text", exc)
     for upload in form.cleaned_data.get("files", []):
         try:
-            services.evidence_add_file(
+            item = services.evidence_add_file(
                 complaint=complaint, upload=upload, submitted_by=request.user
             )
+            request.evidence_added.append(item.label)
         except UploadRejected as exc:
             refused.extend(exc.messages)
     return statement_saved, refused
+
+
+def _wants_json(request) -> bool:
+    # The upload script (complaints/upload-progress.js) sends one file at a time and asks
+    # for the result as JSON; a browser's own form submission never does.
+    return request.headers.get("Accept") == "application/json"
+
+
+def _evidence_json(request, form: EvidenceForm, refused: list[str]) -> JsonResponse:
+    """The result of one upload for the progress script: what was kept, what was refused
+    and why, in the page's language."""
+    errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+    return JsonResponse(
+        {"added": getattr(request, "evidence_added", []), "refused": refused + errors},
+        status=200 if not refused and not errors else 400,
+    )
 
 
 def _evidence_after_errors(request, form: EvidenceForm, statement_saved: bool, refused):
@@ -337,8 +356,12 @@ def _unique(merchants) -> list:
 def _step_evidence(request, complaint: Complaint, step: str):
     if request.method == "POST":
         form = _evidence_form(request.POST, request.FILES)
+        if not form.is_valid() and _wants_json(request):
+            return _evidence_json(request, form, [])
         if form.is_valid():
             statement_saved, refused = _add_evidence(request, complaint, form)
+            if _wants_json(request):
+                return _evidence_json(request, form, refused)
             if not refused and not form.errors:
                 services.complaint_save_step(
                     complaint=complaint, consumer=request.user, step=step, data={}
@@ -461,8 +484,12 @@ def evidence_add(request, public_id):
     if complaint.status == Complaint.Status.DRAFT:
         return redirect(_edit_url(complaint, "evidence"))
     form = _evidence_form(request.POST, request.FILES, require_content=True)
+    if not form.is_valid() and _wants_json(request):
+        return _evidence_json(request, form, [])
     if form.is_valid():
         statement_saved, refused = _add_evidence(request, complaint, form)
+        if _wants_json(request):
+            return _evidence_json(request, form, refused)
         if not refused and not form.errors:
             messages.success(request, _("Your evidence was added to the case file."))
             return redirect(_detail_url(complaint) + "#evidence")
