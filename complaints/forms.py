@@ -359,8 +359,9 @@ class EvidenceForm(CleanTextMixin, forms.Form):
         label=_("Files"),
         required=False,
         help_text=_(
-            "Photos (JPEG, PNG, GIF, WebP, HEIC), PDF, plain-text chat exports and e-mails "
-            "(.eml); up to %(file)s MB each and %(total)s MB per complaint."
+            "Photos (JPEG, PNG, GIF, WebP, HEIC), short videos (MP4, WebM, MOV), PDF, plain-text "
+            "chat exports and e-mails (.eml); up to %(file)s MB each and %(total)s MB per "
+            "complaint."
         ),
     )
     statement = forms.CharField(

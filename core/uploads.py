@@ -17,6 +17,7 @@ import unicodedata
 import warnings
 from dataclasses import dataclass
 
+import av
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,7 +33,10 @@ PDF = "application/pdf"
 TEXT = "text/plain"
 EMAIL = "message/rfc822"
 DOCUMENT_TYPES = IMAGE_TYPES | {PDF}
-EVIDENCE_TYPES = IMAGE_TYPES | {PDF, TEXT, EMAIL}
+# Short videos: remuxed with PyAV (FFmpeg) into a copy that keeps only the video and audio
+# streams, without the container's and streams' metadata (an iPhone's location, names).
+VIDEO_TYPES = frozenset({"video/mp4", "video/webm", "video/quicktime"})
+EVIDENCE_TYPES = IMAGE_TYPES | VIDEO_TYPES | {PDF, TEXT, EMAIL}
 
 # Images above this many pixels (all frames together) are refused: a small file can decode to
 # gigabytes (a decompression bomb). 50 megapixels is more than any phone camera produces.
@@ -68,6 +72,8 @@ _PIL_FORMATS = {
 _KEPT_INFO = ("transparency", "background", "duration", "loop", "disposal", "blend")
 # WebP does not say whether it was lossy; a re-encoded photo at this quality looks the same.
 _WEBP_QUALITY = 90
+# Video containers by type, as FFmpeg names them when it writes the cleaned copy.
+_AV_FORMATS = {"video/mp4": "mp4", "video/webm": "webm", "video/quicktime": "mov"}
 # The extensions a download may keep for each type; any other gets the type's own appended,
 # so that "run.bat" holding plain text is saved as "run.bat.txt" and never opened as a program.
 _EXTENSIONS = {
@@ -77,6 +83,9 @@ _EXTENSIONS = {
     "image/webp": (".webp",),
     "image/heic": (".heic", ".heif"),
     "image/heif": (".heif", ".heic"),
+    "video/mp4": (".mp4", ".m4v"),
+    "video/webm": (".webm",),
+    "video/quicktime": (".mov",),
     PDF: (".pdf",),
     TEXT: (".txt",),
     EMAIL: (".eml",),
@@ -330,6 +339,41 @@ def _clean_image(uploaded, content_type: str, label: str) -> bytes:
     return out.getvalue()
 
 
+def _clean_video(uploaded, content_type: str, label: str) -> bytes:
+    """The video remuxed (never re-encoded: the pictures and sound are the same bytes) into a
+    new container of its own format holding only its video and audio streams. The container's
+    and the streams' metadata are not copied: a phone's location (QuickTime ``location``,
+    ``©xyz``), names and devices go, and so do data streams such as timed GPS tracks."""
+    uploaded.seek(0)
+    source = getattr(uploaded, "temporary_file_path", None)
+    out = io.BytesIO()
+    try:
+        with (
+            av.open(source() if source else uploaded, mode="r") as src,
+            av.open(out, mode="w", format=_AV_FORMATS[content_type]) as dst,
+        ):
+            streams = {}
+            for stream in src.streams:
+                if stream.type in ("video", "audio"):
+                    # The template carries the codec's parameters, not the stream's
+                    # metadata (tests/core/test_upload_video.py plants some and checks).
+                    streams[stream.index] = dst.add_stream_from_template(stream)
+            if not any(s.type == "video" for s in streams.values()):
+                raise _refuse(label, _("the video is damaged or not really a video."))
+            for packet in src.demux(*[src.streams[i] for i in streams]):
+                if packet.dts is None:
+                    continue  # the flush packet at the end of each stream
+                packet.stream = streams[packet.stream.index]
+                dst.mux(packet)
+    except UploadRejected:
+        raise
+    except Exception:
+        raise _refuse(label, _("the video is damaged or not really a video.")) from None
+    finally:
+        uploaded.seek(0)
+    return out.getvalue()
+
+
 def _has_active_markup(uploaded) -> bool:
     """Whether the markup of a web page appears anywhere in the file, read chunk by chunk."""
     uploaded.seek(0)
@@ -390,12 +434,23 @@ def check_upload(uploaded, *, max_bytes: int, allowed_types: frozenset[str]) -> 
             % {"types": ", ".join(sorted(_type_names(allowed_types)))},
         )
     received_sha256 = getattr(uploaded, "sha256", None) or _sha256_of(uploaded)
-    if content_type in IMAGE_TYPES | {PDF} and _has_active_markup(uploaded):
+    if content_type in IMAGE_TYPES | VIDEO_TYPES | {PDF} and _has_active_markup(uploaded):
         raise _refuse(label, _("the file is also a web page or a script (a disguised file)."))
     label = label_for_type(label, content_type)
     if content_type == PDF:
         _check_pdf(uploaded, label)
 
+    if content_type in VIDEO_TYPES:
+        cleaned = _clean_video(uploaded, content_type, label)
+        return CheckedUpload(
+            content=ContentFile(cleaned),
+            label=label,
+            content_type=content_type,
+            size=len(cleaned),
+            sha256=hashlib.sha256(cleaned).hexdigest(),
+            metadata_removed=True,
+            received_sha256=received_sha256,
+        )
     if content_type in IMAGE_TYPES:
         # Every image, not only one with GPS: XMP, IPTC, comments and maker notes carry places
         # and names too, and no reading of them is complete enough to leave the rest as sent.
@@ -428,6 +483,9 @@ def _type_names(types: frozenset[str]) -> set[str]:
         "image/webp": "WebP",
         "image/heic": "HEIC",
         "image/heif": "HEIF",
+        "video/mp4": "MP4",
+        "video/webm": "WebM",
+        "video/quicktime": "MOV",
         PDF: "PDF",
         TEXT: _("plain text"),
         EMAIL: _("e-mail"),
