@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_guides
 
 app_name = "complaints"
 
 urlpatterns = [
     path("", views.complaint_list, name="mine"),
     path("new/", views.complaint_new, name="new"),
+    path("guides/", views_guides.guide_list, name="guides"),
+    path("guides/<slug:category>/", views_guides.guide_detail, name="guide"),
     path("merchant/", views.merchant_complaint_list, name="merchant_list"),
     path(
         "merchant/<uuid:public_id>/",

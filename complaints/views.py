@@ -28,6 +28,7 @@ from .forms import (
     RespondentsForm,
     ReviewForm,
 )
+from .guides import guide_for
 from .models import Complaint, EvidenceItem
 from .respondents import (
     SLOTS_BY_MODE,
@@ -377,7 +378,11 @@ def _step_evidence(request, complaint: Complaint, step: str):
         request,
         complaint,
         step,
-        {"form": form, "evidence": complaint.evidence.select_related("submitted_by")},
+        {
+            "form": form,
+            "evidence": complaint.evidence.select_related("submitted_by"),
+            "guide": guide_for(complaint.category),
+        },
     )
 
 

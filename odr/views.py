@@ -20,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from complaints.guides import guide_for
+
 from . import events, forms, rules, selectors, services
 from .dossier import case_dossier
 from .models import Case, CaseRating, Notification, Offer, Party, Settlement
@@ -111,6 +113,7 @@ def _render_case(
         "complaint": case.complaint,
         "party": party,
         "is_consumer": party == Party.CONSUMER,
+        "guide": guide_for(case.complaint.category),
         "explanation": STATE_EXPLANATIONS.get(case.state, ""),
         "deadline_passed": bool(case.deadline_at and case.deadline_at <= timezone.now()),
         "timeline": timeline,

@@ -167,6 +167,11 @@ SITE: dict[str, Entry] = {
     "accounts/password/reset/complete/": Entry(_r("password_reset_complete"), get=expect("200")),
     # --- complaints
     "complaints/": Entry(_r("complaints:mine"), get=SIGNED_IN),
+    # The rights guides are public.
+    "complaints/guides/": Entry(_r("complaints:guides"), get=expect("200")),
+    "complaints/guides/<slug:category>/": Entry(
+        _r("complaints:guide", "customs"), get=expect("200")
+    ),
     "complaints/new/": Entry(
         _r("complaints:new"),
         get=expect("403", visitors="login", consumer_a="200", consumer_b="200"),
