@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("merchants/", include("merchants.urls")),
+    path("referrals/", include("referrals.urls")),
     path("", include("odr.urls")),
     path("", include("privacy.urls")),
     prefix_default_language=False,

@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "merchants",
     "complaints",
     "odr",
+    "referrals",
     "credit",
     "privacy",
 ]
