@@ -234,7 +234,13 @@ def case_dossier(case: Case) -> dict:
             for event in timeline
         ],
         "messages": [
-            {"at": iso_time(m.created_at), "by": m.party, "body": m.body} for m in messages
+            {
+                "at": iso_time(m.created_at),
+                "by": m.party,
+                "by_label": m.get_party_display(),
+                "body": m.body,
+            }
+            for m in messages
         ],
         "offers": [_offer(offer) for offer in offers],
         "settlement": _settlement(settlement),

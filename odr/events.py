@@ -46,6 +46,11 @@ LABELS = {
     "referred": _("Mediation failed; the case was referred with its dossier."),
     "withdrawn": _("The consumer withdrew the complaint."),
     "outcome_recorded": _("A mediator recorded the outcome."),
+    "dossier_signed": _("Redress issued a signed dossier of the case."),
+    "referral_made": _("A mediator referred the case to an outside body."),
+    "referral_status": _("The referral's status changed."),
+    "referral_outcome_reported": _("The consumer reported what the outside body decided."),
+    "referral_reminder_sent": _("The consumer was asked what the outside body decided."),
     "reminder_sent": _("A reminder of the coming deadline was sent."),
     "right_reminder_sent": _(
         "The consumer was reminded that their right to return or withdraw ends soon."

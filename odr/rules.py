@@ -65,6 +65,10 @@ TRANSITIONS: dict[str, Transition] = {
     "withdraw": T(OPEN_STATES, S.WITHDRAWN, "consumer"),
     # after closing
     "record_outcome": T(frozenset({S.RESOLVED, S.REFERRED}), None, "mediator"),
+    # a referred case's follow-up (referrals app): a mediator sends it to a body and records
+    # the body's answers; the consumer reports what the body decided
+    "follow_referral": T(frozenset({S.REFERRED}), None, "mediator"),
+    "report_referral_outcome": T(frozenset({S.REFERRED}), None, "consumer"),
     "rate": T(CLOSED_STATES, None, "consumer"),
     # the parties' message thread; mediators may write in any open state
     "message": T(frozenset({S.NEGOTIATION, S.MEDIATION, S.SETTLED, S.ESCALATED}), None, "party"),

@@ -9,8 +9,11 @@ Staff keep the list in the admin; the starter set is a data migration (0002).
 from __future__ import annotations
 
 import re
+import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -153,3 +156,100 @@ class ReferralBody(models.Model):
     def category_labels(self) -> list[str]:
         labels = dict(Category.choices)
         return [str(labels[c]) for c in self.categories.split(",") if c in labels]
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _dossier_path(instance, filename: str) -> str:
+    return f"dossiers/{instance.uid.hex}.pdf"
+
+
+class SignedDossier(models.Model):
+    """A dossier as Redress issued it: its canonical JSON (RFC 8785), that text's SHA-256,
+    Redress's Ed25519 signature of it (core.signatures) and the PDF rendered from it. Anyone
+    holding the PDF can check it on the verification page: by its number and hash, or by the
+    file itself."""
+
+    uid = models.UUIDField(_("dossier number"), unique=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("odr.Case", on_delete=models.PROTECT, related_name="signed_dossiers")
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    canonical_json = models.TextField(_("canonical JSON"))
+    sha256 = models.CharField(_("SHA-256 of the canonical JSON"), max_length=64, db_index=True)
+    key_id = models.CharField(_("signing key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+    pdf = models.FileField(storage=_private_storage, upload_to=_dossier_path, max_length=200)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, db_index=True)
+    # Set when the consumer's data was erased: the text and the PDF are gone, the hashes and
+    # the signature stay (a copy someone holds can still be recognised).
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed dossier")
+        verbose_name_plural = _("signed dossiers")
+        ordering = ["-issued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.uid)
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the body")
+    DECIDED_FOR_CONSUMER = "decided_for_consumer", _("Decided for the consumer")
+    DECIDED_AGAINST = "decided_against", _("Decided against the consumer")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+# The statuses that end a referral: nothing is asked of the consumer afterwards.
+FINAL_STATUSES = frozenset(
+    {ReferralStatus.DECIDED_FOR_CONSUMER, ReferralStatus.DECIDED_AGAINST, ReferralStatus.NO_ANSWER}
+)
+
+
+class Referral(models.Model):
+    """A referred case sent on to one body: by which channel, when, with what, and what came
+    of it."""
+
+    case = models.ForeignKey("odr.Case", on_delete=models.PROTECT, related_name="referrals")
+    body = models.ForeignKey(ReferralBody, on_delete=models.PROTECT, related_name="referrals")
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    dossier = models.ForeignKey(
+        SignedDossier, on_delete=models.PROTECT, related_name="referrals", null=True
+    )
+    covering_letter = models.TextField(_("covering letter"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("referred at"), default=timezone.now)
+    # When Redress e-mailed the body (e-mail channel); None: the consumer submits it.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=30, choices=ReferralStatus, default=ReferralStatus.SENT
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # Why the mediator referred to a body that does not serve the consumer's or the trader's
+    # country (empty when it does).
+    mismatch_reason = models.TextField(_("reason for a body outside its countries"), blank=True)
+    # The last time the consumer was asked what the body decided.
+    reminded_at = models.DateTimeField(_("consumer last reminded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "reminded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.body}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES

@@ -7,4 +7,8 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.body_list, name="list"),
     path("<int:pk>/", views.body_detail, name="detail"),
+    path("verify/", views.verify, name="verify"),
+    path("dossiers/<uuid:uid>.pdf", views.dossier_pdf, name="dossier_pdf"),
+    path("cases/<str:reference>/", views.case_referrals, name="case"),
+    path("sent/<int:pk>/report/", views.referral_report, name="report"),
 ]

@@ -348,6 +348,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         # Daily, in the morning in Europe and the afternoon in China, away from the night jobs.
         "schedule": crontab(hour=8, minute=0),
     },
+    "referrals-remind-outcomes": {
+        "task": "referrals.tasks.remind_referral_outcomes",
+        # Daily, with the rights reminders' morning slot, a quarter of an hour later.
+        "schedule": crontab(hour=8, minute=15),
+    },
     "core-verify-integrity": {
         "task": "core.tasks.verify_integrity",
         # 04:30 UTC: an hour after retention (03:30), which blanks notes and deletes files, so
@@ -431,5 +436,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Lockouts are logged as warnings; the per-attempt chatter is not needed.
         "axes": {"level": "WARNING"},
+        # The PDF renderer logs every step and every font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -14,6 +14,19 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
         "Environment variable SECRET_KEY must be at least 50 random characters, for example "
         "the output of: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
+# Dossiers are signed with a key the deployment keeps, never one generated on a server's disk.
+REDRESS_SIGNING_KEY = required_str("REDRESS_SIGNING_KEY")
+try:
+    from core.signatures import private_key_from_text
+
+    private_key_from_text(REDRESS_SIGNING_KEY)
+except ValueError:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Environment variable REDRESS_SIGNING_KEY must be the base64 of a 32-byte Ed25519 "
+        "private key: python manage.py signing_key new"
+    ) from None
 ALLOWED_HOSTS = list_var("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     from django.core.exceptions import ImproperlyConfigured

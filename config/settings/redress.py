@@ -134,3 +134,21 @@ REDRESS_REMINDER_BEFORE = timedelta(hours=48)
 # within the range of EU states'. REDRESS_RETENTION is the same as a timedelta.
 REDRESS_RETENTION_DAYS = int_var("REDRESS_RETENTION_DAYS", 3 * 365, minimum=1)
 REDRESS_RETENTION = timedelta(days=REDRESS_RETENTION_DAYS)
+
+# --- referrals (the signed dossier, referrals to outside bodies) ----------------------------
+# REDRESS_SIGNING_KEY (the base64 of a 32-byte Ed25519 private key; default: on the embedded
+# default a key generated once in var/signing/, in production required): signs the dossiers
+# Redress issues (core.signatures). Make one with `python manage.py signing_key new`.
+# REDRESS_SIGNING_OLD_PUBLIC_KEYS (comma-separated base64 Ed25519 public keys; default none):
+# after a rotation, the public keys of the earlier signing keys, whose signatures stay valid.
+REDRESS_SIGNING_KEY = env.str("REDRESS_SIGNING_KEY", default="")
+REDRESS_SIGNING_OLD_PUBLIC_KEYS = [
+    _key.strip()
+    for _key in env.str("REDRESS_SIGNING_OLD_PUBLIC_KEYS", default="").split(",")
+    if _key.strip()
+]
+# REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS (days; default 30): this long after a referral was
+# sent, and again each time as long again, the consumer is asked what the body decided.
+REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS = int_var(
+    "REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS", 30, minimum=1
+)

@@ -54,3 +54,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
         "store_processed": False,
         "control_folder": str(_control),
     }
+
+# Dossiers are signed with a fixed key in tests (made for them only), never one written to var/.
+REDRESS_SIGNING_KEY = "92ZtUacr8RraQNUPrPhgUyGaWTHsj6SCx6sTN6b6m8w="
+REDRESS_SIGNING_OLD_PUBLIC_KEYS: list[str] = []

@@ -17,6 +17,7 @@ from ._kernel import (
     check,
     clear_deadline,
     enter,
+    is_mediator,
     lock,
     now_or,
     require_consumer,
@@ -190,3 +191,51 @@ def expire_mediation(case: Case, *, now: datetime, uow: UnitOfWork, **_context) 
         uow=uow,
     )
     return "mediation_expired"
+
+
+@transaction.atomic
+def case_follow_referral(
+    *,
+    case_id: int,
+    actor,
+    kind: str,
+    note: str = "",
+    data: dict | None = None,
+    outcome: str | None = None,
+    notices: dict | None = None,
+    now: datetime | None = None,
+) -> Case:
+    """A step of a referred case's follow-up, on the case's chain: a mediator sent it to a
+    body or recorded the body's answer (``follow_referral``), or the consumer reported what the
+    body decided (``report_referral_outcome``). ``outcome``, when given, is the case's outcome
+    from now on (what the body decided; the credit engine recomputes). ``notices``: texts for
+    ``uow.notice`` (consumer=, merchant=, mediator=)."""
+    now = now_or(now)
+    case = lock(case_id, None)
+    if actor is None:  # the system (a reminder)
+        action, party = "follow_referral", None
+    elif is_mediator(actor):
+        action, party = "follow_referral", Party.MEDIATOR
+    else:
+        require_consumer(case, actor)
+        action, party = "report_referral_outcome", Party.CONSUMER
+    check(case, action)
+    uow = UnitOfWork()
+    previous = case.outcome
+    if outcome and outcome != previous:
+        case.outcome = outcome
+        uow.save(case, ["outcome"])
+        uow.recompute_credit(case)
+    if notices:
+        uow.notice(case, kind, exclude=(actor,) if actor else (), **notices)
+    uow.event(
+        case=case,
+        kind=kind,
+        actor=actor,
+        party=party,
+        from_state=case.state,
+        note=note.strip(),
+        data={**(data or {}), **({"previous": previous, "outcome": outcome} if outcome else {})},
+    )
+    uow.commit()
+    return case

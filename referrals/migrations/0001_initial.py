@@ -5,46 +5,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ReferralBody',
+            name="ReferralBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='name in Chinese')),
-                ('kind', models.CharField(choices=[('consumer_authority', 'Consumer authority'), ('ecc_network', 'European Consumer Centre'), ('international_portal', 'International complaint portal'), ('consumer_association', 'Consumer association or advice service'), ('adr_body', 'Alternative dispute resolution body'), ('small_claims', 'Small-claims procedure'), ('internet_court', 'Internet court')], max_length=30, verbose_name='kind')),
-                ('serves_all_countries', models.BooleanField(default=False, verbose_name='serves consumers of every country')),
-                ('countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name='countries served')),
-                ('serves_all_trader_countries', models.BooleanField(default=True, verbose_name='takes complaints about traders of every country')),
-                ('trader_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name="traders' countries")),
-                ('cross_border_only', models.BooleanField(default=False, help_text='It takes a case only when consumer and trader live in different countries.', verbose_name='only cross-border cases')),
-                ('max_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='highest claim it takes')),
-                ('max_amount_currency', models.CharField(blank=True, max_length=3, verbose_name='currency of the highest claim')),
-                ('categories', models.CharField(blank=True, max_length=500, verbose_name='categories served')),
-                ('languages', models.CharField(blank=True, max_length=200, verbose_name='languages')),
-                ('channels', models.CharField(blank=True, max_length=100, verbose_name='how it takes a case')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('website', models.URLField(max_length=500, verbose_name='official website')),
-                ('free_of_charge', models.BooleanField(default=False, verbose_name='free of charge for consumers')),
-                ('cost', models.TextField(blank=True, verbose_name='cost')),
-                ('time_limits', models.TextField(blank=True, verbose_name='time limits')),
-                ('legal_basis', models.CharField(blank=True, max_length=300, verbose_name='legal basis')),
-                ('source', models.URLField(max_length=500, verbose_name='source of these facts')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('notes_zh', models.TextField(blank=True, verbose_name='notes in Chinese')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(blank=True, max_length=200, verbose_name="name in Chinese"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consumer_authority", "Consumer authority"),
+                            ("ecc_network", "European Consumer Centre"),
+                            ("international_portal", "International complaint portal"),
+                            ("consumer_association", "Consumer association or advice service"),
+                            ("adr_body", "Alternative dispute resolution body"),
+                            ("small_claims", "Small-claims procedure"),
+                            ("internet_court", "Internet court"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "serves_all_countries",
+                    models.BooleanField(
+                        default=False, verbose_name="serves consumers of every country"
+                    ),
+                ),
+                (
+                    "countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="countries served"
+                    ),
+                ),
+                (
+                    "serves_all_trader_countries",
+                    models.BooleanField(
+                        default=True, verbose_name="takes complaints about traders of every country"
+                    ),
+                ),
+                (
+                    "trader_countries",
+                    django_countries.fields.CountryField(
+                        blank=True, max_length=746, multiple=True, verbose_name="traders' countries"
+                    ),
+                ),
+                (
+                    "cross_border_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="It takes a case only when consumer and trader live in different countries.",
+                        verbose_name="only cross-border cases",
+                    ),
+                ),
+                (
+                    "max_amount",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="highest claim it takes",
+                    ),
+                ),
+                (
+                    "max_amount_currency",
+                    models.CharField(
+                        blank=True, max_length=3, verbose_name="currency of the highest claim"
+                    ),
+                ),
+                (
+                    "categories",
+                    models.CharField(blank=True, max_length=500, verbose_name="categories served"),
+                ),
+                (
+                    "languages",
+                    models.CharField(blank=True, max_length=200, verbose_name="languages"),
+                ),
+                (
+                    "channels",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="how it takes a case"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="e-mail address"),
+                ),
+                ("website", models.URLField(max_length=500, verbose_name="official website")),
+                (
+                    "free_of_charge",
+                    models.BooleanField(default=False, verbose_name="free of charge for consumers"),
+                ),
+                ("cost", models.TextField(blank=True, verbose_name="cost")),
+                ("time_limits", models.TextField(blank=True, verbose_name="time limits")),
+                (
+                    "legal_basis",
+                    models.CharField(blank=True, max_length=300, verbose_name="legal basis"),
+                ),
+                ("source", models.URLField(max_length=500, verbose_name="source of these facts")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("notes_zh", models.TextField(blank=True, verbose_name="notes in Chinese")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'referral body',
-                'verbose_name_plural': 'referral bodies',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "referral body",
+                "verbose_name_plural": "referral bodies",
+                "ordering": ["name", "pk"],
             },
         ),
     ]

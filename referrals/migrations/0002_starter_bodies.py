@@ -10,9 +10,35 @@ from django.db import migrations
 
 from accounts.roles import MEDIATORS_GROUP, grant_group_permissions
 
-EU = (
-    "AT,BE,BG,HR,CY,CZ,DK,EE,FI,FR,DE,GR,HU,IE,IT,LV,LT,LU,MT,NL,PL,PT,RO,SK,SI,ES,SE"
-).split(",")
+EU = [
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+]
 EEA_EXTRA = ["IS", "NO"]
 EU_WITHOUT_DK = [c for c in EU if c != "DK"]
 

@@ -16,6 +16,8 @@ PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-for-tests-" + "y" * 10,
     "ALLOWED_HOSTS": "redress.example.org",
+    # A key made for this test only (python manage.py signing_key new).
+    "REDRESS_SIGNING_KEY": "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=",
     "DATABASE_URL": "sqlite:////tmp/redress-check-deploy.sqlite3",
     # Well-formed values of the variables that are checked, as a deployment would set them.
     "SITE_URL": "https://redress.example.org/",
@@ -28,7 +30,14 @@ PRODUCTION_ENV = {
 
 def _manage(*args: str, env: dict, unset: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     # The test process's own settings must not leak into the production process.
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", *unset}
+    dropped = {
+        "SECRET_KEY",
+        "REDRESS_SIGNING_KEY",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DEBUG",
+        *unset,
+    }
     clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(  # noqa: S603 - fixed arguments
         [sys.executable, "manage.py", *args],
@@ -55,6 +64,9 @@ def test_check_deploy_is_clean_with_production_settings():
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"SECRET_KEY": "ab" * 30}, "SECRET_KEY"),
         ({"SECRET_KEY": "django-insecure-" + "k3y" * 20}, "SECRET_KEY"),
+        ({"REDRESS_SIGNING_KEY": ""}, "REDRESS_SIGNING_KEY"),
+        ({"REDRESS_SIGNING_KEY": "not-a-key"}, "REDRESS_SIGNING_KEY"),
+        ({"REDRESS_SIGNING_KEY": "c2hvcnQ="}, "REDRESS_SIGNING_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": "garbage"}, "DATABASE_URL"),

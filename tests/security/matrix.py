@@ -90,6 +90,12 @@ class Entry:
     json: bool = False  # POST a JSON body (the API)
 
 
+def _first_referral_body() -> int:
+    from referrals.models import ReferralBody
+
+    return ReferralBody.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _r(name, *args):
     return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
 
@@ -171,6 +177,11 @@ SITE: dict[str, Entry] = {
     "complaints/guides/": Entry(_r("complaints:guides"), get=expect("200")),
     "complaints/guides/<slug:category>/": Entry(
         _r("complaints:guide", "customs"), get=expect("200")
+    ),
+    # The referral directory is public; an unknown or inactive body is a 404.
+    "referrals/": Entry(_r("referrals:list"), get=expect("200")),
+    "referrals/<int:pk>/": Entry(
+        lambda w: reverse("referrals:detail", args=[_first_referral_body()]), get=expect("200")
     ),
     "complaints/new/": Entry(
         _r("complaints:new"),
@@ -360,6 +371,9 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "odr.case": {"mediator": "v", "superuser": "v"},
     "odr.settlement": {"mediator": "v", "superuser": "v"},
     "odr.caserating": {"mediator": "v", "superuser": "v"},
+    # Staff keep the referral directory; a body referrals point at is made inactive, never
+    # deleted.
+    "referrals.referralbody": {"mediator": "vac", "superuser": "vac"},
     "credit.apikey": {"mediator": "", "superuser": "va"},
     "credit.creditsnapshot": {"mediator": "v", "superuser": "v"},
     "credit.webhookendpoint": {"mediator": "", "superuser": "vacd"},
@@ -424,7 +438,7 @@ ADMIN_OTHER: dict[str, Entry] = {
         lambda w: f"/admin/r/{ContentType.objects.get_for_model(w.merchant).pk}/{w.merchant.pk}/",
         get=expect("admin-login", staff="302"),
     ),
-    "admin/^(?P<app_label>auth|axes|accounts|merchants|complaints|odr|credit)/$": Entry(
+    "admin/^(?P<app_label>auth|axes|accounts|merchants|complaints|odr|referrals|credit)/$": Entry(
         lambda w: "/admin/odr/", get=STAFF_ONLY
     ),
     "admin/(?P<url>.*)$": Entry(
