@@ -17,6 +17,7 @@ from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+from rest_framework.throttling import AnonRateThrottle
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -145,6 +146,8 @@ class AutoSchema(SpectacularAutoSchema):
             statuses.append("403")
         if "{" in self.path or paginated:
             statuses.append("404")
-        if authenticates and view.get_throttles():
+        throttles = view.get_throttles()
+        # A keyed view is throttled per key; a public one (the dossier check) per address.
+        if (authenticates and throttles) or any(isinstance(t, AnonRateThrottle) for t in throttles):
             statuses.append("429")
         return statuses

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
-from PIL import Image, ImageCms, ImageOps, ImageSequence, JpegImagePlugin
+from PIL import Image, ImageCms, ImageFile, ImageOps, ImageSequence, JpegImagePlugin
 
 # HEIC and HEIF: phones' photos (read and written with pillow-heif, registered in core.apps).
 HEIF_TYPES = frozenset({"image/heic", "image/heif"})
@@ -260,6 +260,9 @@ def _detect(head: bytes) -> str | None:
 def _open_image(uploaded, label: str) -> Image.Image:
     """The image decoded, or UploadRejected when it is damaged or has too many pixels."""
     uploaded.seek(0)
+    # A truncated image is damaged: refused, whatever another library set globally (WeasyPrint
+    # turns Pillow's LOAD_TRUNCATED_IMAGES on when it is imported).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

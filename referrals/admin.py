@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from odr.models import Case
@@ -127,19 +125,16 @@ class ReferralAdmin(admin.ModelAdmin):
             return {}
         return {"case": case.pk, "covering_letter": services.covering_letter(case)}
 
+    change_form_template = "admin/referrals/referral/change_form.html"
+
+    change_form_template = "admin/referrals/referral/change_form.html"
+
     def add_view(self, request, form_url="", extra_context=None):
         case = _case_from(request)
-        if case is None:
-            messages.error(
-                request, _("Open the referred case and choose “Send to an outside body”.")
-            )
-            return redirect(reverse("admin:odr_case_changelist"))
-        extra = {
-            "case": case,
-            "suggestions": suggest(ReferralBody.objects.active(), services.case_facts(case)),
-            "facts": services.case_facts(case),
-            **(extra_context or {}),
-        }
+        extra = dict(extra_context or {})
+        if case is not None:
+            extra["referred_case"] = case
+            extra["suggestions"] = suggest(ReferralBody.objects.active(), services.case_facts(case))
         return super().add_view(request, form_url, extra)
 
     def save_model(self, request, obj, form, change):

@@ -40,8 +40,20 @@ def verification_url(dossier: SignedDossier) -> str:
     return f"{settings.SITE_URL}{path}?number={dossier.uid}&sha256={dossier.sha256}"
 
 
-def render_pdf(dossier: SignedDossier, document: dict) -> bytes:
+def _weasyprint_html():
+    from PIL import ImageFile
+
+    # Importing WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process; the
+    # dossier has no images, and the evidence checks need damaged images refused.
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
     from weasyprint import HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
+def render_pdf(dossier: SignedDossier, document: dict) -> bytes:
+    HTML = _weasyprint_html()
 
     with translation.override(dossier.language):
         html = render_to_string(
@@ -123,7 +135,11 @@ def verify(*, number, sha256: str, signature: str = "") -> Verification:
 
 def verify_pdf(content: bytes) -> Verification:
     """Whether this file is, byte for byte, a dossier PDF Redress issued."""
-    digest = hashlib.sha256(content).hexdigest()
+    return verify_pdf_digest(hashlib.sha256(content).hexdigest())
+
+
+def verify_pdf_digest(digest: str) -> Verification:
+    """Whether a file with this SHA-256 (hex) is a dossier PDF Redress issued."""
     dossier = (
         SignedDossier.objects.select_related("case__complaint").filter(pdf_sha256=digest).first()
     )

@@ -148,10 +148,17 @@ class ReferralAddForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Referral
         fields = ["case", "body", "channel", "covering_letter", "mismatch_reason"]
-        widgets = {"case": forms.HiddenInput}
 
     def __init__(self, *args, suggestions=(), **kwargs):
+        from odr.models import Case, CaseState
+
         super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = Case.objects.filter(state=CaseState.REFERRED).select_related(
+            "complaint"
+        )
+        if self.initial.get("case"):
+            # Opened from the case: it is chosen already.
+            self.fields["case"].widget = forms.HiddenInput()
         self.fields["body"].queryset = ReferralBody.objects.active()
         self.fields["channel"].required = False
         self.fields["channel"].help_text = _(

@@ -192,3 +192,12 @@ def test_erasing_removes_the_text_and_pdf_and_keeps_the_seal(referred):
     assert (dossier.canonical_json, dossier.pdf.name) == ("", "")
     result = dossiers.verify_pdf(content)
     assert result.authentic and result.erased
+
+
+def test_rendering_a_dossier_leaves_damaged_images_refused(referred):
+    from PIL import ImageFile
+
+    dossiers.dossier_issue(case=referred.case)
+
+    # WeasyPrint turns this on when imported; the evidence checks need it off.
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

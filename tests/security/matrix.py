@@ -183,6 +183,28 @@ SITE: dict[str, Entry] = {
     "referrals/<int:pk>/": Entry(
         lambda w: reverse("referrals:detail", args=[_first_referral_body()]), get=expect("200")
     ),
+    "referrals/verify/": Entry(
+        _r("referrals:verify"),
+        get=expect("200"),
+        # Neither a number and hash nor a file: the form says what to give.
+        post=expect("400"),
+        post_data=lambda w: {},
+    ),
+    # The signed dossier and the referrals of a referred case: its consumer and staff.
+    "referrals/dossiers/<uuid:uid>.pdf": Entry(
+        lambda w: reverse("referrals:dossier_pdf", args=[w.extra["referral"].dossier.uid]),
+        get=expect("404", visitors="login", consumer_a="200", staff="200"),
+    ),
+    "referrals/cases/<str:reference>/": Entry(
+        lambda w: reverse("referrals:case", args=[w.extra["referral"].case.complaint.reference]),
+        get=expect("404", visitors="login", consumer_a="200", staff="200"),
+    ),
+    "referrals/sent/<int:pk>/report/": Entry(
+        lambda w: reverse("referrals:report", args=[w.extra["referral"].pk]),
+        get=POST_ONLY_GET,
+        post=expect("404", visitors="login", consumer_a="302"),
+        post_data=lambda w: {"status": "acknowledged"},
+    ),
     "complaints/new/": Entry(
         _r("complaints:new"),
         get=expect("403", visitors="login", consumer_a="200", consumer_b="200"),
@@ -344,6 +366,24 @@ SITE: dict[str, Entry] = {
         post_data=lambda w: {"merchants": [str(w.merchant.public_id)]},
         json=True,
     ),
+    # Public: anyone holding a dossier may check it.
+    "api/v1/dossiers/verify/": Entry(
+        _r("api:dossier-verify"),
+        get=expect("405"),
+        post=expect("200"),
+        post_data=lambda w: {
+            "number": str(w.extra["referral"].dossier.uid),
+            "sha256": w.extra["referral"].dossier.sha256,
+        },
+        json=True,
+    ),
+    "api/v1/dossiers/verify-file/": Entry(
+        _r("api:dossier-verify-file"),
+        get=expect("405"),
+        post=expect("200"),
+        post_data=lambda w: {"pdf_sha256": w.extra["referral"].dossier.pdf_sha256},
+        json=True,
+    ),
     "api/v1/^[\\s\\S]*$": Entry(lambda w: "/api/v1/no-such-endpoint/", get=expect("404")),
 }
 
@@ -374,6 +414,10 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # Staff keep the referral directory; a body referrals point at is made inactive, never
     # deleted.
     "referrals.referralbody": {"mediator": "vac", "superuser": "vac"},
+    # Referrals are made from a referred case and then only change status; signed dossiers
+    # are never edited.
+    "referrals.referral": {"mediator": "vac", "superuser": "vac"},
+    "referrals.signeddossier": {"mediator": "v", "superuser": "v"},
     "credit.apikey": {"mediator": "", "superuser": "va"},
     "credit.creditsnapshot": {"mediator": "v", "superuser": "v"},
     "credit.webhookendpoint": {"mediator": "", "superuser": "vacd"},

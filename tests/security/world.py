@@ -137,6 +137,18 @@ def build_world(*, mediator, superuser) -> World:
         **attempt, http_accept="*/*", path_info="/accounts/login/", locked_out=False
     )
 
+    # A referred case of A's, sent to a body with its signed dossier.
+    from referrals.models import ReferralBody
+    from referrals.services import referral_create
+
+    referred = build(CaseState.REFERRED, mediator, consumer=consumer_a)
+    referral = referral_create(
+        case_id=referred.case.pk,
+        body_id=ReferralBody.objects.get(name="econsumer.gov").pk,
+        mediator=mediator,
+        covering_letter="Dear Sir or Madam, we refer this case.",
+    )
+
     return World(
         users={
             "consumer_a": consumer_a,
@@ -158,5 +170,5 @@ def build_world(*, mediator, superuser) -> World:
         other_merchant=other.merchant,
         document=document,
         notification=notification,
-        extra={"shop": shop},
+        extra={"shop": shop, "referral": referral},
     )
