@@ -127,3 +127,10 @@ def test_anything_but_a_country_and_an_answer_is_a_400_with_the_errors(client, p
 
 def test_the_page_only_answers_get(client):
     assert client.post(URL, VALID).status_code == 405
+
+
+def test_the_form_cleans_its_text_like_every_form():
+    from core.text import CleanTextMixin
+    from referrals.forms_jurisdiction import JurisdictionForm
+
+    assert issubclass(JurisdictionForm, CleanTextMixin)
