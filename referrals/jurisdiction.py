@@ -380,9 +380,10 @@ ROWS = {
         trader_courts_if_directed=_BRUSSELS_TRADER,
         notes=(
             _(
-                "Without the consumer rule, the trader is sued where it is based; for a sale of "
-                "goods, the courts for the place in an EU state where the goods were or should "
-                "have been delivered may also hear the case (Brussels Ia, art. 7(1)(b))."
+                "Without the consumer rule, a trader based in an EU member state is sued where "
+                "it is based; for a sale of goods, the courts for the place in an EU state where "
+                "the goods were or should have been delivered may also hear the case (Brussels "
+                "Ia, art. 7(1)(b))."
             ),
             _EU_NOTES[0],
         ),
@@ -670,6 +671,18 @@ _TRADER_ELSEWHERE = _Courts(
     source_url="",
 )
 
+# The consumer's courts in an EU row when the consumer rule does not apply and the trader is
+# based outside the member states: Brussels Ia leaves them to national law.
+_HOME_NATIONAL_LAW = _Courts(
+    explanation=_(
+        "The trader is not based in an EU member state, so the courts where you live may still "
+        "hear the case under your country's own rules on jurisdiction."
+    ),
+    legal_basis=_("Brussels Ia Regulation (EU) No 1215/2012, art. 6(1)"),
+    source_url=BRUSSELS_IA_URL,
+)
+_EU_ROWS = frozenset({Rule.EU_NOT_DIRECTED, Rule.DENMARK})
+
 # Notes that depend on the trader's country, not on the row.
 _NOTE_TRADER_ROME_I = _(
     "If the case is heard in the trader's country, an EU member state, its courts apply Rome I: "
@@ -786,11 +799,12 @@ def _home_status(row: _Row, directed: bool | None) -> str | None:
     return row.home_if_directed if directed else row.home_if_not_directed
 
 
-def _forums(row: _Row, directed: bool | None, consumer: str, trader: str):
+def _forums(rule: str, row: _Row, directed: bool | None, consumer: str, trader: str):
     forums = []
-    status = _home_status(row, directed)
+    status, home = _home_status(row, directed), row.home_courts
+    if status is None and rule in _EU_ROWS and trader not in BRUSSELS_IA_STATES:
+        status, home = Open.MAY_BE, _HOME_NATIONAL_LAW
     if status is not None:
-        home = row.home_courts
         forums.append(Forum(consumer, status, home.explanation, home.legal_basis, home.source_url))
     if trader and trader != consumer:
         courts = _trader_courts(trader)
@@ -849,7 +863,7 @@ def explain(
     rule = rule_for(consumer, trader, directed)
     row = ROWS[rule]
     laws = _laws(row, directed, consumer, trader, chosen)
-    forums = _forums(row, directed, consumer, trader)
+    forums = _forums(rule, row, directed, consumer, trader)
     return Answer(
         rule=rule,
         title=row.title,

@@ -50,7 +50,17 @@ PAIRS = [
     # Brussels Ia art. 18(1) "regardless of the domicile of the other party": a trader in China
     # can be sued in France; its own courts stay open (PRC Civil Procedure Law art. 22).
     ("FR", "CN", YES, "eu_consumer", [("FR", "always", "")], [("FR", "open"), ("CN", "open")]),
-    ("FR", "CN", NO, "eu_not_directed", [("CN", "always", "")], [("CN", "open")]),
+    # Not directed and a trader outside the EU: Brussels Ia art. 6(1) leaves French courts to
+    # French law.
+    (
+        "FR",
+        "CN",
+        NO,
+        "eu_not_directed",
+        [("CN", "always", "")],
+        [("FR", "may_be_open"), ("CN", "open")],
+    ),
+    ("DK", "US", NO, "denmark", [("US", "always", "")], [("DK", "may_be_open"), ("US", "open")]),
     # Art. 42: the consumer's habitual residence; otherwise the place of provision. Chinese
     # courts: only "may" (Civil Procedure Law art. 276).
     ("CN", "DE", YES, "china", [("CN", "always", "")], [("CN", "may_be_open"), ("DE", "open")]),
@@ -225,6 +235,7 @@ NPC = "https://flk.npc.gov.cn/"
     [
         ("DE", "FR", YES, "art. 6(1)", ROME_I, "art. 18(1)", BRUSSELS_IA),
         ("DE", "FR", NO, "art. 4(1)(a)", ROME_I, None, None),
+        ("DE", "CN", NO, "art. 4(1)(a)", ROME_I, "art. 6(1)", BRUSSELS_IA),
         ("DK", "DE", YES, "art. 5(3)", ROME_CONVENTION, "Kingdom of Denmark", BRUSSELS_IA),
         ("DK", "DE", NO, "art. 4(1) and (2)", ROME_CONVENTION, None, None),
         ("NO", "DE", YES, "", "", "art. 16(1)", LUGANO),
