@@ -4,9 +4,9 @@ A body is proposed when it serves consumers of the consumer's country of residen
 complaints about traders of the merchant's country, takes the complaint's category, takes a
 case between these two countries (some take cross-border cases only) and a claim of this size
 (when its limit is in the claim's currency; in another currency the mediator is asked to check).
-What is unknown about the case filters nothing and is said. Proposals come most specific first:
-a body for these very countries before one for every country, then by kind (public and advice
-bodies before courts), then by name.
+What is unknown about the case filters nothing and is said. Proposals come with every other
+kind of body before the courts; within each, most specific first (a body for these very
+countries before one for every country), then by kind, then by name.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ KIND_ORDER = {
     BodyKind.SMALL_CLAIMS: 5,
     BodyKind.INTERNET_COURT: 6,
 }
+
+
+# A court comes after every other kind of body, however specific.
+COURTS = frozenset({BodyKind.SMALL_CLAIMS, BodyKind.INTERNET_COURT})
 
 
 @dataclass(frozen=True)
@@ -133,5 +137,12 @@ def suggest(bodies, facts: CaseFacts) -> list[Suggestion]:
     """The bodies that fit, each with why, most specific first."""
     found = [explain(body, facts) for body in bodies if body.active and fits(body, facts)]
     return sorted(
-        found, key=lambda s: (-s.score, KIND_ORDER.get(s.body.kind, 99), s.body.name, s.body.pk)
+        found,
+        key=lambda s: (
+            s.body.kind in COURTS,
+            -s.score,
+            KIND_ORDER.get(s.body.kind, 99),
+            s.body.name,
+            s.body.pk,
+        ),
     )

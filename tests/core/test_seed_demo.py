@@ -41,3 +41,17 @@ def test_the_printed_demo_logins_sign_in_and_the_mediator_opens_the_admin(client
     )
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/odr/case/").status_code == 200
+
+
+def test_the_demo_has_a_referred_case_sent_on_with_its_signed_pdf(settings):
+    from referrals.dossiers import verify_pdf
+    from referrals.models import Referral
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # again: nothing doubled
+
+    referral = Referral.objects.select_related("dossier", "body").get()
+    assert referral.body.name == "econsumer.gov"
+    assert referral.case.state == "referred"
+    assert verify_pdf(referral.dossier.pdf.open("rb").read()).authentic

@@ -183,6 +183,7 @@ SITE: dict[str, Entry] = {
     "referrals/<int:pk>/": Entry(
         lambda w: reverse("referrals:detail", args=[_first_referral_body()]), get=expect("200")
     ),
+    "referrals/jurisdiction/": Entry(_r("referrals:jurisdiction"), get=expect("200")),
     "referrals/verify/": Entry(
         _r("referrals:verify"),
         get=expect("200"),

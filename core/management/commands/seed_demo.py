@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Apps seed in this order: each may use what the ones before it created.
-SEED_ORDER = ["accounts", "merchants", "complaints", "odr", "credit"]
+SEED_ORDER = ["accounts", "merchants", "complaints", "odr", "referrals", "credit"]
 
 
 class Command(BaseCommand):
