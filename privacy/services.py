@@ -24,6 +24,7 @@ from complaints.models import Complaint, PseudonymisedReason
 from core.queue import enqueue_on_commit
 from odr.models import Notification
 from odr.services import case_pseudonymise
+from referrals.services import dossiers_erase_for_case
 
 from .selectors import consumer_cases_to_pseudonymise, consumer_open_complaints
 
@@ -82,6 +83,15 @@ def consumer_erasure_request(*, user_id: int, now: datetime | None = None) -> Pr
     )
 
 
+def case_pseudonymise_everywhere(*, case_id: int, reason: str, now: datetime):
+    """A closed case's personal data erased: the case (odr) and its signed dossiers (their text
+    and PDF; the hashes stay, so a copy someone holds is still recognised). Returns what
+    case_pseudonymise returns."""
+    done = case_pseudonymise(case_id=case_id, reason=reason, now=now)
+    dossiers_erase_for_case(case_id=case_id)
+    return done
+
+
 def consumer_erase(*, request_id: int, now: datetime | None = None) -> PrivacyRequest:
     """Carry out an erasure request (the Celery task's work); safe to run again after a crash,
     it continues where it stopped.
@@ -97,7 +107,7 @@ def consumer_erase(*, request_id: int, now: datetime | None = None) -> PrivacyRe
     user = request.user
     drafts = complaints_services.complaint_delete_drafts(consumer=user)
     for case_id in consumer_cases_to_pseudonymise(user).values_list("pk", flat=True):
-        case_pseudonymise(case_id=case_id, reason=PseudonymisedReason.ERASURE, now=now)
+        case_pseudonymise_everywhere(case_id=case_id, reason=PseudonymisedReason.ERASURE, now=now)
     with transaction.atomic():
         # Cannot happen (the request refused them and the account can file no more), but if a
         # case were open now it is left to its parties and named in the trail.

@@ -12,7 +12,6 @@ from django.utils import timezone
 from complaints.models import PseudonymisedReason
 from complaints.services import evidence_delete_erased_files
 from core.batches import in_batches, one_by_one
-from odr.services import case_pseudonymise
 
 from . import selectors, services
 
@@ -60,7 +59,9 @@ def apply_retention() -> dict:
         selectors.cases_past_retention(now),
         one_by_one(
             "Case",
-            lambda pk: case_pseudonymise(case_id=pk, reason=PseudonymisedReason.RETENTION, now=now),
+            lambda pk: services.case_pseudonymise_everywhere(
+                case_id=pk, reason=PseudonymisedReason.RETENTION, now=now
+            ),
         ),
         batch_size=RETENTION_BATCH_SIZE,
         max_batches=RETENTION_MAX_BATCHES,

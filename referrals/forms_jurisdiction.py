@@ -27,9 +27,7 @@ class JurisdictionForm(CleanTextMixin, forms.Form):
     )
     chosen_law = forms.ChoiceField(
         label=_("The law chosen in the trader's or the platform's terms"),
-        help_text=_(
-            "Often in a clause called \u201cgoverning law\u201d. Leave empty if none or not known."
-        ),
+        help_text=_("Often in a clause called “governing law”. Leave empty if none or not known."),
         required=False,
         choices=(),
     )

@@ -19,7 +19,14 @@ from odr import services as odr_services
 from odr.models import Case, CaseState, Outcome
 
 from . import dossiers
-from .models import FINAL_STATUSES, Channel, Referral, ReferralBody, ReferralStatus
+from .models import (
+    FINAL_STATUSES,
+    Channel,
+    Referral,
+    ReferralBody,
+    ReferralStatus,
+    SignedDossier,
+)
 from .suggestions import CaseFacts, fits
 
 # What the body decided, as the case's outcome (the credit engine reads it): a merchant the
@@ -322,3 +329,13 @@ def referral_remind(*, referral_id: int, now: datetime | None = None) -> bool:
         now=now,
     )
     return True
+
+
+def dossiers_erase_for_case(*, case_id: int) -> int:
+    """Erase the signed dossiers of a case whose personal data is erased (privacy): their text
+    and PDF go, their number, hashes and signature stay. Returns how many were erased now."""
+    erased = 0
+    for dossier in SignedDossier.objects.filter(case_id=case_id, erased_at__isnull=True):
+        dossiers.erase(dossier)
+        erased += 1
+    return erased

@@ -238,3 +238,13 @@ def at_once(*calls):
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in Chinese leaves Chinese active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it): each test starts from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

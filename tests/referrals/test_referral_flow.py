@@ -292,3 +292,23 @@ def test_the_covering_letter_is_in_the_complaint_s_language(mediator):
 
     assert w.case.complaint.reference in letter
     assert "尊敬的" in letter
+
+
+def test_erasing_the_consumer_erases_the_dossier_s_text_and_pdf_not_its_seal(
+    referred, django_capture_on_commit_callbacks
+):
+    from privacy.services import consumer_erasure_request
+    from referrals.dossiers import verify
+
+    referral = _refer(referred)
+    dossier = referral.dossier
+
+    with django_capture_on_commit_callbacks(execute=True):
+        consumer_erasure_request(user_id=referred.consumer.pk)
+
+    dossier.refresh_from_db()
+    assert dossier.erased_at is not None
+    assert (dossier.canonical_json, dossier.pdf.name) == ("", "")
+    assert referred.consumer.full_name not in dossier.canonical_json
+    result = verify(number=dossier.uid, sha256=dossier.sha256)
+    assert result.authentic and result.erased
