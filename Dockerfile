@@ -6,7 +6,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv \
     PATH=/opt/venv/bin:$PATH DJANGO_SETTINGS_MODULE=config.settings.production \
     STATIC_ROOT=/app/staticfiles
+# WeasyPrint (signed PDF dossiers) needs Pango and HarfBuzz's subsetter, and a CJK font so
+# Chinese prints.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext postgresql-client \
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/* && pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
@@ -15,6 +18,7 @@ COPY . .
 # Static files and translations are built into the image; these throwaway values only let
 # the settings load for the build step.
 RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only ALLOWED_HOSTS=build \
+    REDRESS_SIGNING_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv -v 0
 # The volumes' mount points exist in the image, owned by the app user: a new named volume takes

@@ -221,6 +221,7 @@ def case_follow_referral(
         action, party = "report_referral_outcome", Party.CONSUMER
     check(case, action)
     uow = UnitOfWork()
+    uow.save(case)  # its version moves: a page showing the referral before is stale
     previous = case.outcome
     if outcome and outcome != previous:
         case.outcome = outcome

@@ -64,6 +64,15 @@ MEDIATOR_PERMISSIONS = {
     ("odr", "view_caserating"),
     # credit: read the snapshots; API keys and webhooks stay with superusers
     ("credit", "view_creditsnapshot"),
+    # referrals: keep the directory of outside bodies (never delete one: referrals point at
+    # it), send referred cases to them and record their answers, read the signed dossiers
+    ("referrals", "view_referralbody"),
+    ("referrals", "add_referralbody"),
+    ("referrals", "change_referralbody"),
+    ("referrals", "view_referral"),
+    ("referrals", "add_referral"),
+    ("referrals", "change_referral"),
+    ("referrals", "view_signeddossier"),
 }
 
 
@@ -102,5 +111,8 @@ def test_a_mediator_opens_exactly_the_admin_screens_the_group_allows(client, med
         "odr.Settlement",
         "odr.CaseRating",
         "credit.CreditSnapshot",
+        "referrals.ReferralBody",
+        "referrals.Referral",
+        "referrals.SignedDossier",
     }
     assert {"auth.Group", "credit.ApiKey", "credit.WebhookEndpoint"} <= refused

@@ -10,7 +10,16 @@ from django.conf import settings
 
 from config.celery import app
 
-LOCAL_APPS = ("core", "accounts", "merchants", "complaints", "odr", "credit", "privacy")
+LOCAL_APPS = (
+    "core",
+    "accounts",
+    "merchants",
+    "complaints",
+    "odr",
+    "referrals",
+    "credit",
+    "privacy",
+)
 
 
 def _our_tasks():
@@ -49,6 +58,7 @@ def test_every_app_with_tasks_is_autodiscovered():
         "odr.tasks",
         "credit.tasks",
         "privacy.tasks",
+        "referrals.tasks",
     ):
         assert any(name.startswith(module + ".") for name in names), module
 
@@ -103,6 +113,11 @@ def test_the_whole_beat_schedule_is_one_dict_of_these_tasks_and_times():
             crontab(hour=8, minute=0),
             {},
         ),
+        "referrals-remind-outcomes": (
+            "referrals.tasks.remind_referral_outcomes",
+            crontab(hour=8, minute=15),
+            {},
+        ),
     }
 
 
@@ -120,6 +135,7 @@ def test_the_nightly_jobs_start_one_after_another():
         "privacy-apply-retention": ({3}, {30}),
         "core-verify-integrity": ({4}, {30}),
         "odr-remind-expiring-rights": ({8}, {0}),
+        "referrals-remind-outcomes": ({8}, {15}),
     }
 
 

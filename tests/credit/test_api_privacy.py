@@ -11,6 +11,7 @@ from credit import demo, services
 from merchants.models import Merchant, Shop
 from merchants.normalize import normalize_shop_url
 from odr.models import Case
+from referrals.models import SignedDossier
 from tests.factories import MerchantFactory, SettlementFactory, UserFactory
 
 from .helpers import NOW, decided_case
@@ -85,6 +86,8 @@ def test_no_endpoint_answers_with_a_seeded_consumers_name_or_email(client):
     api.credentials(HTTP_X_API_KEY=demo.DEMO_API_KEY)
     merchants = list(Merchant.objects.all())
     shops = list(Shop.objects.all())
+    dossiers = list(SignedDossier.objects.all())
+    assert dossiers
     requests: dict[str, list] = {
         "/api/v1/health/": [("get", "/api/v1/health/", {})],
         "/api/v1/merchants/": [("get", "/api/v1/merchants/", {})]
@@ -113,6 +116,15 @@ def test_no_endpoint_answers_with_a_seeded_consumers_name_or_email(client):
         ],
         "/api/v1/shops/": [("get", "/api/v1/shops/", {})],
         "/api/v1/shops/{id}/": [("get", f"/api/v1/shops/{s.pk}/", {}) for s in shops],
+        # the demo's signed dossier: its check says which case, never who
+        "/api/v1/dossiers/verify/": [
+            ("post", "/api/v1/dossiers/verify/", {"number": str(d.uid), "sha256": d.sha256})
+            for d in dossiers
+        ],
+        "/api/v1/dossiers/verify-file/": [
+            ("post", "/api/v1/dossiers/verify-file/", {"pdf_sha256": d.pdf_sha256})
+            for d in dossiers
+        ],
     }
     # Every documented endpoint is requested: a new one must be added here.
     assert set(requests) == _schema_paths(client)

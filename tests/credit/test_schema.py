@@ -19,6 +19,11 @@ ENDPOINTS = {
     "/api/v1/shops/": "get",
     "/api/v1/shops/{id}/": "get",
 }
+# Public: anyone holding a signed dossier may check it (no key).
+PUBLIC_ENDPOINTS = {
+    "/api/v1/dossiers/verify/": "post",
+    "/api/v1/dossiers/verify-file/": "post",
+}
 
 
 @pytest.fixture
@@ -37,7 +42,14 @@ def _operations(schema):
 def test_schema_lists_every_platform_endpoint(schema):
     documented = {(p, m) for p, m, _ in _operations(schema) if p != "/api/v1/health/"}
 
-    assert documented == set(ENDPOINTS.items())
+    assert documented == set(ENDPOINTS.items()) | set(PUBLIC_ENDPOINTS.items())
+
+
+def test_the_public_endpoints_need_no_key_and_document_their_errors(schema):
+    for path, method in PUBLIC_ENDPOINTS.items():
+        operation = schema["paths"][path][method]
+        assert operation["security"] == [{}], path
+        assert set(operation["responses"]) == {"200", "400", "429"}, path
 
 
 def test_every_endpoint_is_documented_with_examples(schema):

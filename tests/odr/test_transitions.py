@@ -162,6 +162,18 @@ MOVES = {
         None,
         lambda w, extra: services.case_withdraw(case_id=w.case.pk, consumer=w.consumer),
     ),
+    "case_follow_referral": (
+        None,
+        lambda w, extra: services.case_follow_referral(
+            case_id=w.case.pk, actor=w.mediator, kind="referral_status", note="Acknowledged."
+        ),
+    ),
+    "case_report_referral_outcome": (
+        None,
+        lambda w, extra: services.case_follow_referral(
+            case_id=w.case.pk, actor=w.consumer, kind="referral_outcome_reported"
+        ),
+    ),
     "case_record_outcome": (
         None,
         lambda w, extra: services.case_record_outcome(
@@ -204,6 +216,8 @@ settlement_compensate_in_advance  -    -    -    -    -    -    -    =    -    -
 case_refer                        -    -    -    -    ref  -    -    ref  -    -
 case_withdraw                     wdr  -    wdr  wdr  wdr  wdr  -    wdr  -    -
 case_record_outcome               -    -    -    -    -    -    =    -    =    -
+case_follow_referral              -    -    -    -    -    -    -    -    =    -
+case_report_referral_outcome      -    -    -    -    -    -    -    -    =    -
 rate                              -    =    -    -    -    -    =    -    =    =
 message                           -    -    -    =    =    =    -    =    -    -
 """
@@ -275,6 +289,8 @@ RULE_OF_MOVE = {
     "case_refer": "refer",
     "case_withdraw": "withdraw",
     "case_record_outcome": "record_outcome",
+    "case_follow_referral": "follow_referral",
+    "case_report_referral_outcome": "report_referral_outcome",
     "rate": "rate",
     "message": "message",
 }
@@ -450,6 +466,8 @@ WHO = {
     "compensate_in_advance": "mediator",
     "withdraw": "consumer",
     "record_outcome": "mediator",
+    "follow_referral": "mediator",
+    "report_referral_outcome": "consumer",
     "rate": "consumer",
     "message": "party",
 }
