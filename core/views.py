@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -20,7 +24,23 @@ DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 class HomeView(TemplateView):
+    """The home page. At ``/`` (no language in the address) it is served in the visitor's
+    language: the one the switcher chose (its cookie), else the browser's (Accept-Language),
+    by a redirect to that language's address, so the address always says the language."""
+
     template_name = "core/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if translation.get_language_from_path(request.path_info) is None:
+            preferred = translation.get_language_from_request(request, check_path=False)
+            if preferred != settings.LANGUAGE_CODE:
+                with translation.override(preferred):
+                    response = redirect(reverse("home"))
+                patch_vary_headers(response, ("Accept-Language", "Cookie"))
+                return response
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
 
 
 def page_not_found(request, exception=None):

@@ -1,4 +1,5 @@
-"""A real Chromium opens the home page and switches the language to 中文."""
+"""A real Chromium opens the home page and switches the language to 中文: as soon as it is
+picked, and without JavaScript with the switcher's button; `/` opens in the browser's language."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def test_visitor_switches_the_home_page_to_chinese(live_server, page: Page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bought from abroad")
 
     page.get_by_label("Language").select_option("zh-hans")
-    page.get_by_role("button", name="Switch").click()
 
+    # Picking the language is enough: no button to press.
     expect(page).to_have_url(live_server.url + "/zh-hans/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("heading", name="查询商家")).to_be_visible()
@@ -42,13 +43,35 @@ def test_the_language_is_switched_with_the_keyboard_alone(live_server, page: Pag
             break
     expect(select).to_be_focused()
 
-    page.keyboard.press("ArrowDown")  # English -> 简体中文
-    page.keyboard.press("Tab")
-    expect(page.get_by_role("button", name="Switch")).to_be_focused()
-    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")  # English -> 简体中文: picked, so switched
 
     expect(page).to_have_url(live_server.url + "/zh-hans/")
     expect(page.get_by_role("heading", name="查询商家")).to_be_visible()
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_without_javascript_the_switcher_s_button_switches(live_server, page: Page):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Language").select_option("zh-hans")
+    expect(page).to_have_url(live_server.url + "/")  # nothing happens before the button
+
+    page.get_by_role("button", name="Switch").click()
+
+    expect(page).to_have_url(live_server.url + "/zh-hans/")
+
+
+@pytest.mark.browser_context_args(locale="zh-CN")
+def test_a_chinese_browser_opens_the_home_page_in_chinese(live_server, page: Page):
+    page.goto(live_server.url + "/")
+
+    expect(page).to_have_url(live_server.url + "/zh-hans/")
+    expect(page.get_by_role("heading", name="查询商家")).to_be_visible()
+
+    # Choosing English in the switcher wins over the browser's language from then on.
+    page.get_by_label("语言").select_option("en")
+    expect(page).to_have_url(live_server.url + "/")
+    page.goto(live_server.url + "/")
+    expect(page).to_have_url(live_server.url + "/")
 
 
 def test_pages_raise_no_content_security_policy_violations(live_server, page: Page, mediator):
