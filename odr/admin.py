@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,13 +32,55 @@ from .models import (
     Case,
     CaseEvent,
     CaseRating,
+    CaseState,
     Message,
     Offer,
     Settlement,
 )
-from .selectors import linked_merchant_ids, mediators_by_load
+from .selectors import desk_counts, linked_merchant_ids, mediators_by_load
 
 # --- queue filters ------------------------------------------------------------------------
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The queue opens on the open cases (the work); every stage, or all cases, one click away."""
+
+    title = _("stage")
+    parameter_name = "state"
+    OPEN = "open"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [(self.OPEN, _("Open cases")), (self.ALL, _("All cases")), *CaseState.choices]
+
+    # Filters that only closed cases can match: with one of them the queue shows all stages.
+    CLOSED_ONLY_FILTERS = frozenset({"pseudonymised"})
+
+    def __init__(self, request, params, model, model_admin):
+        self._closed_only = bool(self.CLOSED_ONLY_FILTERS & set(params))
+        super().__init__(request, params, model, model_admin)
+
+    def value(self):
+        return super().value() or (self.ALL if self._closed_only else self.OPEN)
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.OPEN:
+            return queryset.filter(state__in=OPEN_STATES)
+        if value == self.ALL:
+            return queryset
+        if value in CaseState.values:
+            return queryset.filter(state=value)
+        return queryset.none()
+
+    def choices(self, changelist):
+        # No "All" entry of Django's own: without the parameter the queue shows open cases.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -231,6 +274,17 @@ DESK_ACTIONS = {
 }
 
 
+# How the case page draws a button: the step that moves the case on stands out ("primary"),
+# the ones that end it or refuse it are marked ("danger"), the rest are plain.
+DESK_ACTION_STYLE = {
+    "assign-me": "primary",
+    "accept": "primary",
+    "propose": "primary",
+    "reject": "danger",
+    "refer": "danger",
+}
+
+
 def desk_actions_for(case: Case, user) -> list[tuple[str, str]]:
     """The buttons a mediator sees on this case now (the services check again)."""
     available = []
@@ -289,7 +343,7 @@ class CaseAdmin(admin.ModelAdmin):
         "pseudonymised",
     )
     list_filter = (
-        "state",
+        StateFilter,
         OverdueFilter,
         DueSoonFilter,
         AssignmentFilter,
@@ -308,8 +362,10 @@ class CaseAdmin(admin.ModelAdmin):
         "complaint__respondents__named_name",
     )
     list_select_related = ("complaint", "mediator")
-    ordering = ("deadline_at", "pk")
+    # Nearest deadline first; cases without one (closed, or waiting on nobody) last.
+    ordering = (F("deadline_at").asc(nulls_last=True), "pk")
     list_per_page = 50
+    change_list_template = "admin/odr/case/change_list.html"
     actions = ["assign_to_me", "bulk_assign", "accept_selected"]
     inlines = [CaseEventInline, MessageInline, OfferInline]
     fieldsets = (
@@ -517,7 +573,10 @@ class CaseAdmin(admin.ModelAdmin):
         case = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if case is not None and self.has_mediate_permission(request):
-            extra_context["desk_actions"] = desk_actions_for(case, request.user)
+            extra_context["desk_actions"] = [
+                (slug, label, DESK_ACTION_STYLE.get(slug, ""))
+                for slug, label in desk_actions_for(case, request.user)
+            ]
         if case is not None:
             extra_context["dossier_url"] = reverse(
                 "odr:dossier", kwargs={"reference": case.complaint.reference}
@@ -525,6 +584,10 @@ class CaseAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     # --- object buttons: intermediate forms that call the services -------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"desk": desk_counts(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra)
 
     def get_urls(self):
         return [

@@ -51,3 +51,27 @@ def test_a_language_in_the_address_is_served_as_it_is(client):
 
     assert response.status_code == 200
     assert response.context["LANGUAGE_CODE"] == "zh-hans"
+
+
+@pytest.mark.parametrize(
+    ("page", "language", "lands_on"),
+    [
+        ("/zh-hans/", "en", "/"),
+        ("/zh-hans/merchants/?q=shop", "en", "/merchants/?q=shop"),
+        ("/merchants/", "zh-hans", "/zh-hans/merchants/"),
+        ("/", "zh-hans", "/zh-hans/"),
+    ],
+)
+def test_the_switcher_takes_the_reader_to_the_same_page_in_the_chosen_language(
+    client, page, language, lands_on
+):
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="").content.decode()
+    import re
+
+    next_url = re.search(r'name="next" type="hidden" value="([^"]*)"', html).group(1)
+
+    response = client.post(
+        "/i18n/setlang/", {"language": language, "next": next_url.replace("&amp;", "&")}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, lands_on)
