@@ -116,3 +116,31 @@ def test_a_filter_only_closed_cases_match_looks_at_every_stage(desk, queue):
     )
 
     assert _rows(desk, "?pseudonymised=yes") == [queue["closed"].case.pk]
+
+
+@pytest.mark.parametrize(
+    ("preferred", "cookie", "expected"),
+    [
+        ("zh-hans", None, "zh-hans"),  # the mediator's own language
+        ("en", None, "en"),
+        ("zh-hans", "en", "en"),  # the switcher's choice wins
+        ("en", "zh-hans", "zh-hans"),
+    ],
+)
+def test_the_desk_speaks_the_mediator_s_language(client, mediator, preferred, cookie, expected):
+    mediator.preferred_language = preferred
+    mediator.save()
+    client.force_login(mediator)
+    if cookie:
+        client.cookies["django_language"] = cookie
+
+    response = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert f'<html lang="{expected}"' in response.content.decode()
+    assert response["Content-Language"] == expected
+
+
+def test_the_desk_s_sign_in_page_follows_the_browser(client):
+    response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert '<html lang="zh-hans"' in response.content.decode()
