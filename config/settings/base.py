@@ -400,8 +400,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # No post-processing beyond drf-spectacular's default (enums): the error responses of every
-    # view come from the view itself (core.schema.AutoSchema, the views' extend_schema).
+    # The error responses of every view come from the view itself (core.schema.AutoSchema, the
+    # views' extend_schema). After drf-spectacular's own enum hook, core.schema names enum
+    # members whose values would clash in generated clients (the grade's "A" and "A+").
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.schema.name_enum_members",
+    ],
 }
 
 # --- Security defaults that hold everywhere -----------------------------------------------
