@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("complaints/", include("complaints.urls")),
     path("merchants/", include("merchants.urls")),
     path("referrals/", include("referrals.urls")),
+    path("platforms/", include("credit.urls")),
     path("", include("odr.urls")),
     path("", include("privacy.urls")),
     prefix_default_language=False,

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.text import CleanTextMixin, CleanTextModelForm
 
-from . import services
+from . import onboarding, services
 from .models import (
     WEBHOOK_ID_PREFIX,
     ApiKey,
     CreditSnapshot,
+    PlatformAccessRequest,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -224,3 +225,62 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)s deliveries queued.") % {"count": count}, messages.SUCCESS
         )
+
+
+class AccessDecisionForm(CleanTextModelForm):
+    class Meta:
+        model = PlatformAccessRequest
+        fields = ["decision_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "_refuse" in self.data and not (cleaned.get("decision_note") or "").strip():
+            self.add_error(
+                "decision_note", _("Say why the request is refused: the platform is told.")
+            )
+        return cleaned
+
+
+@admin.register(PlatformAccessRequest)
+class PlatformAccessRequestAdmin(admin.ModelAdmin):
+    """Requests for API access from the "For platforms" page: approve (the account becomes a
+    platform client and creates its own keys) or refuse with a reason; both e-mail the
+    platform."""
+
+    form = AccessDecisionForm
+    change_form_template = "admin/credit/platformaccessrequest/change_form.html"
+    list_display = ("organisation", "user", "state", "created_at", "decided_at")
+    list_filter = ("state",)
+    list_select_related = ("user",)
+    search_fields = ("organisation", "user__email", "contact_email")
+    fields = (
+        "user",
+        "organisation",
+        "website",
+        "contact_name",
+        "contact_email",
+        "intended_use",
+        "state",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "decision_note",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.state == PlatformAccessRequest.State.PENDING:
+            return [f for f in self.fields if f != "decision_note"]
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get("decision_note", "")
+        if "_approve" in request.POST:
+            onboarding.access_request_approve(request_id=obj.pk, staff=request.user, note=note)
+        elif "_refuse" in request.POST:
+            onboarding.access_request_refuse(request_id=obj.pk, staff=request.user, note=note)

@@ -205,3 +205,53 @@ class WebhookDelivery(models.Model):
     def webhook_id(self) -> str:
         """The webhook-id header: the same on every attempt and every resend of this delivery."""
         return f"{WEBHOOK_ID_PREFIX}{self.message_id.hex}"
+
+
+class PlatformAccessRequest(models.Model):
+    """A platform asks for API access from its own account (the "For platforms" page); staff
+    approve or refuse it in the admin. Approval makes the account a platform client, which then
+    creates, rotates and revokes its own keys."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="platform_access_requests",
+        verbose_name=_("account"),
+    )
+    organisation = models.CharField(_("organisation"), max_length=200)
+    website = models.URLField(_("website"), max_length=300)
+    contact_name = models.CharField(_("contact person"), max_length=150)
+    contact_email = models.EmailField(_("contact e-mail address"))
+    intended_use = models.TextField(_("what the API is for"), max_length=2000)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.PENDING)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("platform access request")
+        verbose_name_plural = _("platform access requests")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_platform_request_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_state_display()})"

@@ -90,6 +90,12 @@ class Entry:
     json: bool = False  # POST a JSON body (the API)
 
 
+def _first_api_key() -> int:
+    from credit.models import ApiKey
+
+    return ApiKey.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _first_referral_body() -> int:
     from referrals.models import ReferralBody
 
@@ -182,6 +188,34 @@ SITE: dict[str, Entry] = {
     "referrals/": Entry(_r("referrals:list"), get=expect("200")),
     "referrals/<int:pk>/": Entry(
         lambda w: reverse("referrals:detail", args=[_first_referral_body()]), get=expect("200")
+    ),
+    # For platforms: the page is public; asking for access takes an account of its own (the
+    # world's people have complaints, merchants or staff roles: refused, 400); only a platform
+    # client's session manages keys (tests/credit/test_onboarding.py), to anyone else a 404.
+    "platforms/": Entry(_r("platforms:home"), get=expect("200")),
+    "platforms/request/": Entry(
+        _r("platforms:request"),
+        get=SIGNED_IN,
+        post=expect("400", visitors="login"),
+        post_data=lambda w: {},
+    ),
+    "platforms/keys/": Entry(
+        _r("platforms:keys"),
+        get=expect("404", visitors="login"),
+        post=expect("404", visitors="login"),
+        post_data=lambda w: {"name": "matrix"},
+    ),
+    "platforms/keys/<int:pk>/revoke/": Entry(
+        lambda w: reverse("platforms:key_revoke", args=[_first_api_key()]),
+        get=POST_ONLY_GET,
+        post=expect("404", visitors="login"),
+        post_data=lambda w: {},
+    ),
+    "platforms/keys/<int:pk>/rotate/": Entry(
+        lambda w: reverse("platforms:key_rotate", args=[_first_api_key()]),
+        get=POST_ONLY_GET,
+        post=expect("404", visitors="login"),
+        post_data=lambda w: {},
     ),
     "referrals/jurisdiction/": Entry(_r("referrals:jurisdiction"), get=expect("200")),
     "referrals/verify/": Entry(
@@ -422,6 +456,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "credit.apikey": {"mediator": "", "superuser": "va"},
     "credit.creditsnapshot": {"mediator": "v", "superuser": "v"},
     "credit.webhookendpoint": {"mediator": "", "superuser": "vacd"},
+    # Administrators decide on platforms' requests for API access.
+    "credit.platformaccessrequest": {"mediator": "", "superuser": "vc"},
     "credit.webhookdelivery": {"mediator": "", "superuser": "vd"},
 }
 

@@ -137,6 +137,16 @@ def build_world(*, mediator, superuser) -> World:
         **attempt, http_accept="*/*", path_info="/accounts/login/", locked_out=False
     )
 
+    from credit.models import PlatformAccessRequest
+
+    PlatformAccessRequest.objects.create(
+        user=UserFactory(role="consumer"),
+        organisation="Matrix Marketplace",
+        website="https://market.example.test/",
+        contact_name="Ana Platform",
+        contact_email="ana@market.example.test",
+        intended_use="Show sellers' grades at checkout.",
+    )
     # A referred case of A's, sent to a body with its signed dossier.
     from referrals.models import ReferralBody
     from referrals.services import referral_create
