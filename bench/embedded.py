@@ -160,6 +160,8 @@ def main() -> None:
             f"{len(figures)} sign-ups: median {sorted(figures)[len(figures) // 2]:.2f} s, "
             f"max {max(figures):.2f} s"
         )
+        warned = [line for _at, line in console.lines if "No hostname was supplied" in line]
+        print(f"kombu's 'No hostname was supplied' in the console: {len(warned)} times")
     finally:
         # honcho and the three processes it started are in the session started above.
         os.killpg(honcho.pid, signal.SIGINT)
