@@ -42,7 +42,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/done/",
-        auth_views.PasswordResetDoneView.as_view(),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

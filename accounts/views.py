@@ -64,8 +64,25 @@ class RegisterView(FormView):
         return super().form_valid(form)
 
 
-class RegisterDoneView(TemplateView):
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+class EmailSentContextMixin:
+    """The "check your e-mail" pages say where e-mails go when none is sent (the embedded
+    default of `make run` prints them in its console instead)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["emails_in_console"] = settings.EMAIL_BACKEND == CONSOLE_EMAIL_BACKEND
+        return context
+
+
+class RegisterDoneView(EmailSentContextMixin, TemplateView):
     template_name = "registration/register_done.html"
+
+
+class PasswordResetDoneView(EmailSentContextMixin, auth_views.PasswordResetDoneView):
+    pass
 
 
 def verify_email(request, uidb64: str, token: str):

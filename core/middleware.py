@@ -1,10 +1,14 @@
-"""Request middleware of the whole site: times rendered in the viewer's own time zone."""
+"""Request middleware of the whole site: times rendered in the viewer's own time zone; under the
+development settings, the site's own 404 page instead of Django's debug one."""
 
 from __future__ import annotations
 
 import functools
 import zoneinfo
 
+from django.conf import settings
+from django.http import Http404
+from django.urls import get_resolver, get_urlconf
 from django.utils import timezone
 
 # Set by static/js/local-time.js to the browser's IANA zone name (e.g. "Asia/Shanghai").
@@ -45,6 +49,37 @@ class ViewerTimezoneMiddleware:
             timezone.deactivate()
 
 
+class NotFoundPageMiddleware:
+    """With DEBUG on (config.settings.local, `make run`), answer a 404 with the site's own page,
+    as production does, instead of Django's debug page, which lists every URL pattern to
+    whoever asks. Server errors still get Django's traceback page: that is what DEBUG is for.
+
+    Django picks its debug page for any Http404 while DEBUG is on (response_for_exception), so
+    this catches the two ways there are to get one: a view that raises Http404
+    (process_exception), and an address no pattern matches, which never reaches a view (no
+    resolver_match). A 404 a view answered itself (the API's JSON) is left as it is. It sits
+    last in MIDDLEWARE: the 404 it makes is what the language and slash redirects see.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            return self._page(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return self._page(request, exception)
+        return None
+
+    def _page(self, request, exception):
+        handler = get_resolver(get_urlconf()).resolve_error_handler(404)
+        return handler(request, exception=exception)
+
+
 class AdminLanguageMiddleware:
     """The admin (the mediators' desk) in its reader's language.
 
@@ -57,7 +92,6 @@ class AdminLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
         from django.urls import reverse
         from django.utils import translation
 

@@ -52,6 +52,7 @@ LABELS = {
     "referral_outcome_reported": _("The consumer reported what the outside body decided."),
     "referral_reminder_sent": _("The consumer was asked what the outside body decided."),
     "reminder_sent": _("A reminder of the coming deadline was sent."),
+    "deadline_moved": _("For a demonstration, the deadline was moved to another time."),
     "right_reminder_sent": _(
         "The consumer was reminded that their right to return or withdraw ends soon."
     ),

@@ -48,6 +48,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):  # noqa: F405
     _queue.mkdir(parents=True, exist_ok=True)
     _processed.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405 - the polling interval
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(_processed),

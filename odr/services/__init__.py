@@ -15,6 +15,7 @@ Callers import from here: ``from odr import services``.
 from ._kernel import CaseChanged, NotPermitted, TransitionNotAllowed
 from .answer import merchant_accept_claim, merchant_dispute, merchant_make_offer
 from .closing import case_follow_referral, case_record_outcome, case_refer, case_withdraw
+from .demo import case_move_deadline
 from .mediation import (
     MediatorPool,
     case_assign_mediator,
@@ -42,6 +43,7 @@ __all__ = [
     "case_expire_deadline",
     "case_follow_referral",
     "case_info_provided",
+    "case_move_deadline",
     "case_open",
     "case_pseudonymise",
     "case_rate",

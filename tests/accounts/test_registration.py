@@ -229,3 +229,16 @@ def test_the_sign_in_page_is_ours_and_in_chinese_too(client):
     html = response.content.decode()
     assert '<html lang="zh-hans">' in html
     assert 'for="id_username"' in html and 'for="id_password"' in html
+
+
+@pytest.mark.parametrize("name", ["register_done", "password_reset_done"])
+def test_check_your_email_pages_say_where_emails_go_when_they_are_printed(client, settings, name):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # make run's
+
+    page = client.get(reverse(name)).content.decode()
+
+    assert "prints every e-mail in the console" in page
+    assert "worker.1" in page
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # a deployment's
+    assert "console" not in client.get(reverse(name)).content.decode()
