@@ -282,8 +282,13 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # --- Celery -------------------------------------------------------------------------------
-CELERY_BROKER_URL = broker_url_var("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# The filesystem broker's URL names a host: kombu warns "No hostname was supplied" each time it
+# connects to a bare filesystem:// (kombu.connection.Connection._info), that is at every enqueue.
+# The folders, not the host, say where the messages are.
+CELERY_BROKER_URL = broker_url_var("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    if CELERY_BROKER_URL in {"filesystem://", "filesystem:///"}:
+        CELERY_BROKER_URL = "filesystem://localhost/"
     # kombu's filesystem transport: the embedded default, no server needed. In and out must be
     # the same folder so that a worker reads what the web process wrote.
     for _folder in ("queue", "processed", "control"):
@@ -294,6 +299,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
         "control_folder": str(VAR_DIR / "celery" / "control"),
+        # Seconds a worker sleeps when it finds nothing to take (kombu's default: 1). A worker
+        # holding its one task (prefetch 1, acknowledged when it ends) finds nothing either, so
+        # this is also the pause between two tasks: at 1 s a backlog drains at one task a
+        # second. A tenth of a second costs a directory listing ten times a second.
+        "polling_interval": 0.1,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Tasks are acknowledged when they end (CELERY_TASK_ACKS_LATE), and the Redis transport
