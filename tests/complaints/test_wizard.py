@@ -596,3 +596,14 @@ def test_a_platform_the_rule_leaves_out_is_still_shown_when_coming_back(client, 
     again = client.get(_edit(complaint, "respondents"))
 
     assert again.context["form"].initial["platform_merchant"] == str(platform.public_id)
+
+
+def test_the_purchase_step_offers_current_currencies_only(client, consumer):
+    client.force_login(consumer)
+
+    choices = client.get(reverse("complaints:new")).context["form"].fields["currency"].choices
+    codes = [code for code, _label in choices]
+
+    assert codes[:8] == ["", "EUR", "USD", "CNY", "GBP", "JPY", "HKD", "KRW"]
+    for obsolete in ("ADP", "DEM", "FRF", "ITL", "HRK", "VEF", "XAU"):
+        assert obsolete not in codes
