@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 
 from . import services
@@ -19,6 +21,9 @@ DEMO_USERS = [
     ("Platform client", "platform@redress.test", "Pat Platform", User.Role.PLATFORM_CLIENT),
 ]
 
+# Older than the oldest demo case (odr/demo.py starts one 70 days ago).
+DEMO_ACCOUNT_AGE = timedelta(days=120)
+
 
 def seed() -> dict:
     logins = []
@@ -33,6 +38,11 @@ def seed() -> dict:
                 user = User.objects.create_user(
                     email=email, password=DEMO_PASSWORD, full_name=name, role=role
                 )
+        if user.date_joined > timezone.now() - DEMO_ACCOUNT_AGE:
+            # The demo's cases go back months: a brand-new account beside them would also have
+            # its next complaint held as flooding (REDRESS_FLOOD_NEW_ACCOUNT_HOURS).
+            user.date_joined = timezone.now() - DEMO_ACCOUNT_AGE
+            user.save(update_fields=["date_joined"])
         if user.email_verified_at is None:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])

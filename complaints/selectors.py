@@ -257,5 +257,10 @@ def respondent_parties(complaint: Complaint) -> tuple[dict[str, Party], bool]:
     proposal (otherwise they are guessed from the purchase step)."""
     stored = list(complaint.respondents.select_related("merchant"))
     if stored:
-        return _stored_parties(complaint, stored), True
+        parties = _stored_parties(complaint, stored)
+        if "platform" not in parties and "platform" in (guessed := _guessed_parties(complaint)):
+            # The rule added no platform (the seller's identity is adequate): the one the
+            # purchase step gave is still shown, not dropped.
+            parties["platform"] = guessed["platform"]
+        return parties, True
     return _guessed_parties(complaint), False

@@ -310,9 +310,15 @@ def _step_respondents(request, complaint: Complaint, step: str):
                     agent=form.party("agent"),
                     platform=form.party("platform"),
                 )
-                if action == "apply":
-                    return redirect(_edit_url(complaint, step) + "#proposal")
-                return redirect(_edit_url(complaint, "evidence"))
+                if action != "apply":
+                    return redirect(_edit_url(complaint, "evidence"))
+                # The page is shown again from the form as posted rather than from the saved
+                # proposal: a platform the rule does not make answer is not saved as a
+                # respondent, and the consumer's choice of it must not vanish.
+                parties = {
+                    slot: party for slot in SLOTS_BY_MODE[mode] if (party := form.party(slot)).given
+                }
+                saved = True
     else:
         form = RespondentsForm(
             initial=_initial_from_parties(parties), mode=mode, candidates=_unique(known)

@@ -49,7 +49,8 @@ def _babel_locale() -> str:
 def currency_choices() -> list[tuple[str, str]]:
     """(code, "CODE - name") pairs in the active language, common currencies first."""
     locale = _babel_locale()
-    common = ["CNY", "USD", "EUR", "JPY", "KRW", "GBP", "HKD", "AUD", "CAD", "SGD", "TWD"]
+    # The currencies most cross-border purchases here are paid in, then the rest by code.
+    common = ["EUR", "USD", "CNY", "GBP", "JPY", "HKD", "KRW", "TWD", "SGD", "AUD", "CAD", "CHF"]
     rest = sorted(CURRENCY_CODES - set(common))
     return [(c, f"{c} - {get_currency_name(c, locale=locale)}") for c in common + rest]
 

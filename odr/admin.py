@@ -484,7 +484,7 @@ class CaseAdmin(admin.ModelAdmin):
             (_("Shop"), f"{c.shop_name} {c.shop_url}"),
             (_("Platform / agent"), f"{c.platform_name} {c.agent_name}"),
             (_("Order"), f"{c.order_number} {c.order_date or ''}"),
-            (_("Item"), c.item_description),
+            (_("What was bought"), c.item_description),
             (_("Amount paid"), format_money(c.amount, c.currency)),
             (_("What went wrong"), c.get_category_display()),
             (_("What happened"), c.description),

@@ -37,6 +37,7 @@ def _merchant(merchant) -> dict | None:
         "legal_name": merchant.legal_name,
         "legal_name_latin": merchant.legal_name_latin,
         "country": str(merchant.country),
+        "country_name": str(merchant.country.name) if merchant.country else "",
         "registration_number": merchant.registration_number,
         "registry": merchant.registry,
         "registered_address": merchant.registered_address,
@@ -45,6 +46,7 @@ def _merchant(merchant) -> dict | None:
         "contact_phone": merchant.contact_phone,
         "website": merchant.website,
         "verification": merchant.verification_state,
+        "verification_label": merchant.get_verification_state_display(),
     }
 
 
@@ -60,6 +62,7 @@ def _offer(offer: Offer) -> dict:
         "currency": offer.currency,
         "terms": offer.terms,
         "state": offer.state,
+        "state_label": offer.get_state_display(),
         "answered_at": iso_time(offer.responded_at),
         "consumer_accepted_at": iso_time(offer.consumer_accepted_at),
         "merchant_accepted_at": iso_time(offer.merchant_accepted_at),
@@ -156,6 +159,7 @@ def respondents_data(complaint) -> list[dict]:
             "named_name": r.named_name,
             "named_url": r.named_url,
             "reason": r.reason,
+            "reason_label": r.get_reason_display() if r.reason else "",
         }
         for r in respondents
     ]

@@ -75,6 +75,29 @@ class ConfirmForm(VersionedForm):
     """A move that needs no input, only the version."""
 
 
+class AcceptClaimForm(VersionedForm):
+    """Accepting the consumer's full claim settles the case on it: the representative ticks a
+    box naming the claim, so that it is never taken for accepting the mediator's proposal (a
+    representative meaning to accept a 120 € proposal once settled a 189 € claim)."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _(
+                "Tick the box to confirm that you accept the consumer's full claim. To accept "
+                "the mediator's proposal instead, use its own button."
+            )
+        },
+    )
+
+    def __init__(self, *args, claim_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim_text = claim_text
+        self.fields["confirm"].label = _("I accept the consumer's full claim: %(claim)s") % {
+            "claim": claim_text
+        }
+
+
 class InfoForm(VersionedForm):
     text = forms.CharField(
         label=_("The information asked for"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,11 +12,42 @@ from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, Respondent
+from complaints.models import Complaint, Remedy, Respondent
 from complaints.selectors import complaints_for_representative, forwarded_to_merchants, not_held
+from core.money import format_money
 
 from .models import OPEN_STATES, Case, CaseRating, Notification, Party
+
+
+@dataclass(frozen=True)
+class FullClaim:
+    """What the complaint asks for, as a merchant accepting the claim settles it."""
+
+    terms: str
+    amount: Decimal | None
+    currency: str
+
+    @property
+    def text(self) -> str:
+        """The claim in a few words: its amount, or its kind where it asks for no money."""
+        return format_money(self.amount, self.currency) or self.terms
+
+
+def full_claim(complaint: Complaint) -> FullClaim:
+    """The consumer's full claim: the amount claimed (the price paid for a refund that names
+    no amount), or none for a replacement or a repair."""
+    amount = complaint.remedy_amount
+    if amount is None and complaint.remedy == Remedy.REFUND:
+        amount = complaint.amount
+    if amount is not None and amount <= 0:
+        amount = None
+    claim = complaint.get_remedy_display() if complaint.remedy else _("The consumer's claim")
+    terms = f"{claim}: {complaint.remedy_details}" if complaint.remedy_details else claim
+    return FullClaim(
+        terms=terms, amount=amount, currency=complaint.currency if amount is not None else ""
+    )
 
 
 def credit_case_rows() -> QuerySet:

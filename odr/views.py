@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints.guides import guide_for
+from core.money import format_money
 
 from . import events, forms, rules, selectors, services
 from .dossier import case_dossier
@@ -88,6 +89,9 @@ def _forms_for(case: Case, party: str, offers: list[Offer]) -> dict[str, Any]:
             initial={**version, "counter_to": counter},
             currency=case.complaint.currency,
         ),
+        "accept_claim": forms.AcceptClaimForm(
+            prefix="accept-claim", initial=version, **_accept_claim_kwargs(case)
+        ),
         "dispute": forms.DisputeForm(prefix="dispute", initial=version),
         "request_mediation": forms.ReasonForm(prefix="request-mediation", initial=version),
         "withdraw": forms.ReasonForm(prefix="withdraw", initial=version),
@@ -101,6 +105,9 @@ def _render_case(
     request, case: Case, party: str, *, bound: dict | None = None, status=200, conflict=None
 ):
     offers = list(case.offers.select_related("payer_merchant").order_by("-created_at", "-pk"))
+    for offer in offers:
+        # What an offer gives, for the buttons that answer it: its amount, or its kind.
+        offer.what_text = format_money(offer.amount, offer.currency) or offer.get_kind_display()
     rating = CaseRating.objects.filter(case=case).first()
     page_forms = _forms_for(case, party, offers)
     page_forms.update(bound or {})
@@ -150,6 +157,12 @@ class Action:
     parties: tuple[str, ...]
     run: Callable[..., Any]
     done: str
+    # What the form needs to know of the case (its labels), beside the posted data.
+    form_kwargs: Callable[[Case], dict] | None = None
+
+
+def _accept_claim_kwargs(case: Case) -> dict:
+    return {"claim_text": selectors.full_claim(case.complaint).text}
 
 
 def _version(form) -> int | None:
@@ -158,12 +171,13 @@ def _version(form) -> int | None:
 
 CASE_ACTIONS: dict[str, Action] = {
     "accept-claim": Action(
-        forms.ConfirmForm,
+        forms.AcceptClaimForm,
         (Party.MERCHANT,),
         lambda case, user, form: services.merchant_accept_claim(
             case_id=case.pk, representative=user, expected_version=_version(form)
         ),
         _("You accepted the claim. Please fulfil the settlement by its due date."),
+        form_kwargs=_accept_claim_kwargs,
     ),
     "offer": Action(
         forms.OfferForm,
@@ -320,7 +334,8 @@ def _perform(request, case: Case, party: str, action: Action, name: str, target)
     if party not in action.parties:
         raise Http404
     prefix = name if action.form not in (forms.ConfirmForm,) else None
-    form = action.form(request.POST, request.FILES, prefix=prefix)
+    extra = action.form_kwargs(case) if action.form_kwargs else {}
+    form = action.form(request.POST, request.FILES, prefix=prefix, **extra)
     bound = {name.replace("-", "_"): form} if prefix else {}
     if not form.is_valid():
         if not prefix:

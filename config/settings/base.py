@@ -185,6 +185,8 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in LOCAL_APPS if app not in {"core", "accounts"}]
 LOCALE_PATHS.append(BASE_DIR / "locale")
 USE_I18N = True
+# One date format per language, the one js/local-time.js writes too (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True  # stored in UTC; shown in the viewer's zone
 TIME_ZONE = time_zone_var("TIME_ZONE", "UTC")
 

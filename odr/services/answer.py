@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.models import Remedy
 from complaints.services import evidence_add_file
 
 from .. import rules
 from ..models import Case, Message, Offer, Party, Settlement
+from ..selectors import full_claim
 from ._kernel import (
     K,
     S,
@@ -97,21 +97,15 @@ def merchant_accept_claim(
             from_state=case.state,
             note=note,
         )
-    amount = complaint.remedy_amount
-    if amount is None and complaint.remedy == Remedy.REFUND:
-        amount = complaint.amount
-    if amount is not None and amount <= 0:
-        amount = None
-    claim = complaint.get_remedy_display() if complaint.remedy else _("The consumer's claim")
-    terms = f"{claim}: {complaint.remedy_details}" if complaint.remedy_details else claim
+    claim = full_claim(complaint)
     settle(
         case,
         "accept_claim",
         actor=representative,
         party=Party.MERCHANT,
-        terms=terms,
-        amount=amount,
-        currency=complaint.currency if amount is not None else "",
+        terms=claim.terms,
+        amount=claim.amount,
+        currency=claim.currency,
         payer=Settlement.Payer.MERCHANT,
         payer_merchant_id=merchant_id,
         now=now,

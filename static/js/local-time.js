@@ -19,16 +19,40 @@
       (window.location.protocol === "https:" ? "; Secure" : "");
   }
 
+  // The same pattern as the server's date formats (config/formats/): one way of writing a
+  // date per language, whether the server or this script wrote it.
+  var PATTERNS = {
+    en: { day: "{month} {day}, {year}", full: "{date}, {hour}:{minute} {dayPeriod} {zone}",
+          hour12: true, month: "short" },
+    zh: { day: "{year}年{month}月{day}日", full: "{date} {hour}:{minute} {zone}",
+          hour12: false, month: "numeric" }
+  };
+
+  function fill(template, parts) {
+    return template.replace(/\{(\w+)\}/g, function (_, name) { return parts[name] || ""; });
+  }
+
+  function writer(lang) {
+    var pattern = PATTERNS[(lang || "en").toLowerCase().indexOf("zh") === 0 ? "zh" : "en"];
+    var intl = new Intl.DateTimeFormat(lang, {
+      year: "numeric", month: pattern.month, day: "numeric", hour: "2-digit",
+      minute: "2-digit", hourCycle: pattern.hour12 ? "h12" : "h23", timeZoneName: "short"
+    });
+    return function (when, dateOnly) {
+      var parts = {};
+      intl.formatToParts(when).forEach(function (part) { parts[part.type] = part.value; });
+      parts.zone = parts.timeZoneName;
+      parts.date = fill(pattern.day, parts);
+      return (fill(dateOnly ? pattern.day : pattern.full, parts)).trim();
+    };
+  }
+
   function show() {
-    var lang = document.documentElement.lang || undefined;
-    var full, day;
+    var lang = document.documentElement.lang || "en";
+    var write;
     try {
       remember(Intl.DateTimeFormat().resolvedOptions().timeZone);
-      full = new Intl.DateTimeFormat(lang, {
-        year: "numeric", month: "short", day: "numeric",
-        hour: "2-digit", minute: "2-digit", timeZoneName: "short"
-      });
-      day = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", day: "numeric" });
+      write = writer(lang);
     } catch (e) {
       return;
     }
@@ -36,9 +60,8 @@
     for (var i = 0; i < items.length; i++) {
       var when = new Date(items[i].getAttribute("datetime"));
       if (!isNaN(when.getTime())) {
-        var format = items[i].hasAttribute("data-date-only") ? day : full;
         items[i].setAttribute("title", items[i].textContent);
-        items[i].textContent = format.format(when);
+        items[i].textContent = write(when, items[i].hasAttribute("data-date-only"));
       }
     }
   }

@@ -81,14 +81,15 @@ def test_times_are_shown_in_the_browsers_zone(live_server, page: Page, superuser
     assert _zone_cookie(page) == "Asia/Shanghai"
     # ... so the server renders the case page in it (the title keeps the server's text) ...
     page.goto(case_url)
-    expect(deadline).to_have_attribute("title", re.compile(r"Jan\. 1, 2027, 4:30 a\.m\. CST"))
-    expect(deadline).to_contain_text("Jan 1, 2027")
+    expect(deadline).to_have_attribute("title", "Jan 1, 2027, 04:30 AM CST")
+    # The browser writes the same format (only its name of the zone may differ).
+    expect(deadline).to_have_text(re.compile(r"^Jan 1, 2027, 04:30 AM \S+$"))
 
     # ... and without the cookie yet, the server writes UTC and the browser rewrites it.
     page.context.clear_cookies(name="redress_tz")
     page.reload()
-    expect(deadline).to_have_attribute("title", re.compile(r"Dec\. 31, 2026, 8:30 p\.m\. UTC"))
-    expect(deadline).to_contain_text("Jan 1, 2027")
+    expect(deadline).to_have_attribute("title", "Dec 31, 2026, 08:30 PM UTC")
+    expect(deadline).to_have_text(re.compile(r"^Jan 1, 2027, 04:30 AM \S+$"))
     assert _zone_cookie(page) == "Asia/Shanghai"
 
 

@@ -3,11 +3,20 @@ merchants when the merchants demo made them."""
 
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+from io import StringIO
+
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
-from complaints import demo
+from complaints import demo, services
 from complaints.models import Complaint, EvidenceItem, Respondent
+from complaints.respondents import Party
+from merchants.models import MerchantRepresentative
 
 from .conftest import build_merchant
 
@@ -60,3 +69,53 @@ def test_demo_complaints_name_the_demo_merchants_when_they_exist():
         ("seller", agent),
         ("platform_operator", platform),
     }
+
+
+def test_the_demo_consumers_next_complaint_against_the_demo_merchant_is_not_held(settings):
+    """The demo consumer tries the form against the merchant its demo cases are about: the
+    complaint must go to screening as any other, not be held silently as flooding."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    consumer = get_user_model().objects.get(email="consumer@redress.test")
+    merchant = MerchantRepresentative.objects.get(user__email="rep@redress.test").merchant
+    assert Complaint.objects.filter(consumer=consumer, respondents__merchant=merchant).count() > 2
+
+    complaint = services.complaint_start(
+        consumer=consumer,
+        public_id=uuid.uuid4(),
+        data={
+            "purchase_mode": "direct",
+            "shop_url": "",
+            "shop_name": merchant.legal_name,
+            "platform_name": "",
+            "agent_name": "",
+            "order_number": "NEW-1",
+            "order_date": timezone.localdate(),
+            "item_description": "Travel adapter",
+            "amount": Decimal("25.00"),
+            "currency": "EUR",
+            "payment_method": "card",
+        },
+    )
+    services.complaint_save_step(
+        complaint=complaint,
+        consumer=consumer,
+        step="problem",
+        data={"category": "non_delivery", "description": "It never came."},
+    )
+    services.complaint_save_step(
+        complaint=complaint, consumer=consumer, step="remedy", data={"remedy": "refund"}
+    )
+    services.complaint_set_respondents(
+        complaint=complaint,
+        consumer=consumer,
+        seller=Party(merchant=merchant),
+        agent=Party(),
+        platform=Party(),
+    )
+    submitted = services.complaint_submit(
+        complaint=complaint, consumer=consumer, consent=True, language="en"
+    )
+
+    assert submitted.status == "submitted"
+    assert submitted.held_reason == ""

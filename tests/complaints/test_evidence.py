@@ -391,3 +391,48 @@ def test_adding_nothing_to_a_submitted_complaint_says_so_and_adds_nothing(client
     )
     assert "Your evidence was added" not in response.content.decode()
     assert not complaint.evidence.exists()
+
+
+NOTHING_ADDED = (
+    "Choose at least one file, write a statement or paste the listing: nothing was added."
+)
+
+
+def test_adding_nothing_in_the_wizard_is_an_error_and_no_success(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, draft_step="evidence")
+    client.force_login(consumer)
+
+    response = client.post(
+        _evidence_url(complaint), {"action": "add", "statement": "  "}, follow=True
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.redirect_chain == []
+    assert NOTHING_ADDED in html
+    assert "Your evidence was added" not in html
+    assert [str(m) for m in response.context["messages"]] == []
+    assert NOTHING_ADDED in response.context["form"].non_field_errors()
+    assert not complaint.evidence.exists()
+
+
+def test_adding_nothing_asked_as_json_is_refused_with_the_reason(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, draft_step="evidence")
+    client.force_login(consumer)
+
+    response = client.post(
+        _evidence_url(complaint), {"action": "add"}, headers={"Accept": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"added": [], "refused": [NOTHING_ADDED]}
+    assert not complaint.evidence.exists()
+
+
+def test_continuing_without_evidence_is_still_allowed(client, consumer):
+    complaint = ComplaintFactory(consumer=consumer, draft_step="evidence")
+    client.force_login(consumer)
+
+    response = client.post(_evidence_url(complaint), {"action": "continue"})
+
+    assert response.url == _evidence_url(complaint, "review")

@@ -367,8 +367,8 @@ def test_an_overlong_account_is_refused_and_kept(client, consumer):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"order_date": "0001-01-01"}, "order_date", "An order date before Jan. 1, 2000 cannot"),
-        ({"order_date": "1999-12-31"}, "order_date", "An order date before Jan. 1, 2000 cannot"),
+        ({"order_date": "0001-01-01"}, "order_date", "An order date before Jan 1, 2000 cannot"),
+        ({"order_date": "1999-12-31"}, "order_date", "An order date before Jan 1, 2000 cannot"),
         ({"order_date": "2999-01-01"}, "order_date", "The order date cannot be in the future."),
         ({"amount": "1e9"}, "amount", "Enter an amount such as 129.90."),
         ({"amount": "129,90"}, "amount", "Enter an amount such as 129.90."),
@@ -540,3 +540,70 @@ def test_a_named_respondent_is_stored_clean(client, consumer):
     )
 
     assert Respondent.objects.get(complaint=complaint).named_name == "Sunny Trading"
+
+
+def test_a_marketplace_chosen_from_the_search_stays_chosen_after_applying_the_rule(
+    client, consumer
+):
+    # The seller's identity is complete and verified, so the rule does not make the
+    # marketplace answer: the consumer's choice must stay on the page all the same.
+    seller = build_merchant("Sunny Trading Co")
+    platform = build_merchant("Example Mall Ltd", roles=["platform"])
+    complaint = ComplaintFactory(
+        consumer=consumer, purchase_mode="marketplace", shop_url="", platform_name=""
+    )
+    client.force_login(consumer)
+    search = client.post(
+        _edit(complaint, "respondents"),
+        {"action": "search", "q": "Example Mall", "seller_merchant": str(seller.public_id)},
+    )
+    assert [m.pk for m in search.context["results"]] == [platform.pk]
+
+    response = client.post(
+        _edit(complaint, "respondents"),
+        {
+            "action": "apply",
+            "seller_merchant": str(seller.public_id),
+            "platform_merchant": str(platform.public_id),
+        },
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert f'<option value="{platform.public_id}" selected>' in html
+    assert f'<option value="{seller.public_id}" selected>' in html
+    assert [p.role for p in response.context["proposal"]] == ["seller"]
+
+
+def test_a_platform_the_rule_leaves_out_is_still_shown_when_coming_back(client, consumer):
+    seller = build_merchant("Sunny Trading Co")
+    platform = build_merchant("Example Mall Ltd", roles=["platform"])
+    build_shop(seller, "https://mall.example.test/shop/42", platform=platform)
+    complaint = ComplaintFactory(
+        consumer=consumer, purchase_mode="marketplace", shop_url="https://mall.example.test/shop/42"
+    )
+    client.force_login(consumer)
+    client.post(
+        _edit(complaint, "respondents"),
+        {
+            "action": "continue",
+            "seller_merchant": str(seller.public_id),
+            "platform_merchant": str(platform.public_id),
+        },
+    )
+    assert [r.role for r in complaint.respondents.all()] == ["seller"]
+
+    again = client.get(_edit(complaint, "respondents"))
+
+    assert again.context["form"].initial["platform_merchant"] == str(platform.public_id)
+
+
+def test_the_purchase_step_offers_current_currencies_only(client, consumer):
+    client.force_login(consumer)
+
+    choices = client.get(reverse("complaints:new")).context["form"].fields["currency"].choices
+    codes = [code for code, _label in choices]
+
+    assert codes[:8] == ["", "EUR", "USD", "CNY", "GBP", "JPY", "HKD", "KRW"]
+    for obsolete in ("ADP", "DEM", "FRF", "ITL", "HRK", "VEF", "XAU"):
+        assert obsolete not in codes

@@ -27,15 +27,15 @@ def test_order_dates_that_can_be_right(value):
         (date(9999, 12, 31), "The order date cannot be in the future."),
         (
             date(1999, 12, 31),
-            "An order date before Jan. 1, 2000 cannot be right: please check the year.",
+            "An order date before Jan 1, 2000 cannot be right: please check the year.",
         ),
         (
             date(1, 1, 1),
-            "An order date before Jan. 1, 2000 cannot be right: please check the year.",
+            "An order date before Jan 1, 2000 cannot be right: please check the year.",
         ),
         (
             date(1025, 6, 1),
-            "An order date before Jan. 1, 2000 cannot be right: please check the year.",
+            "An order date before Jan 1, 2000 cannot be right: please check the year.",
         ),
     ],
 )
@@ -67,7 +67,7 @@ def test_the_refusal_is_in_chinese_too():
         (
             date(1999, 1, 1),
             None,
-            "A delivery date before Jan. 1, 2000 cannot be right: please check the year.",
+            "A delivery date before Jan 1, 2000 cannot be right: please check the year.",
         ),
     ],
 )

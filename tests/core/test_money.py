@@ -12,6 +12,7 @@ from django.utils import translation
 from core.money import (
     amount_bound,
     check_amount_bound,
+    currency_choices,
     format_money,
     parse_amount,
     validate_currency,
@@ -198,3 +199,34 @@ def test_format_follows_the_active_language():
     with translation.override("zh-hans"):
         assert format_money(Decimal("1299.90"), "CNY") == "¥1,299.90"
     assert format_money(None, "CNY") == ""
+
+
+# Withdrawn from ISO 4217 or not money a shop charges in: none may be offered.
+NOT_OFFERED = [
+    "ADP",  # Andorran peseta
+    "DEM",  # Deutsche Mark
+    "FRF",  # French franc
+    "ESP",  # Spanish peseta
+    "ITL",  # Italian lira
+    "HRK",  # Croatian kuna, replaced by the euro in 2023
+    "VEF",  # Venezuelan bolívar fuerte, replaced by VES
+    "SLL",  # old Sierra Leonean leone, replaced by SLE
+    "XAU",  # gold
+    "XTS",  # the code reserved for testing
+    "XXX",  # no currency
+]
+
+
+def test_only_current_currencies_are_offered_the_common_ones_first():
+    with translation.override("en"):
+        choices = currency_choices()
+    codes = [code for code, _label in choices]
+
+    assert codes[:7] == ["EUR", "USD", "CNY", "GBP", "JPY", "HKD", "KRW"]
+    assert choices[0] == ("EUR", "EUR - Euro")
+    assert not set(NOT_OFFERED) & set(codes)
+    assert not [label for _code, label in choices if "Peseta" in label]
+    assert {"CHF", "INR", "BRL", "VES", "SLE"} <= set(codes)
+    assert len(codes) == len(set(codes))
+    common = codes.index("CHF") + 1
+    assert codes[common:] == sorted(codes[common:])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -71,7 +72,7 @@ def test_the_merchant_sees_a_complaint_only_after_screening_accepted_it(client, 
     response = client.get(_url(w))
     assert response.status_code == 200
     html = response.content.decode()
-    for action in ("Accept the claim", "Make an offer", "Dispute the claim"):
+    for action in ("Accept the consumer's full claim", "Make an offer", "Dispute the claim"):
         assert action in html
     assert "Withdraw my complaint" not in html
 
@@ -454,3 +455,84 @@ def test_an_offer_beyond_the_amount_paid_is_refused_on_the_page(client, mediator
     assert response.status_code == 400
     assert "赔偿最多为实付金额的 3 倍，即 €389.70。" in response.content.decode()  # noqa: RUF001
     assert not Offer.objects.filter(case=w.case).exists()
+
+
+def _in_mediation_with_a_proposal(mediator):
+    """A 189 € refund claim in mediation, the mediator proposing 120 €."""
+    w = build(S.MEDIATION, mediator)
+    complaint = w.case.complaint
+    complaint.amount, complaint.currency = Decimal("189.00"), "EUR"
+    complaint.remedy, complaint.remedy_amount, complaint.remedy_details = "refund", None, ""
+    complaint.save()
+    proposal = services.mediator_propose_settlement(
+        case_id=w.case.pk,
+        mediator=mediator,
+        kind="partial_refund",
+        amount="120.00",
+        currency="EUR",
+        terms="Refund of 120 EUR; the consumer keeps the bag.",
+    )
+    w.reload()
+    return w, proposal
+
+
+def test_the_mediators_proposal_comes_before_the_full_claim_and_both_state_amounts(
+    client, mediator
+):
+    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    client.force_login(w.rep)
+
+    html = client.get(_url(w)).content.decode()
+
+    accept_proposal = "Accept the mediator's proposal: €120.00</button>"
+    accept_claim = "Accept the consumer's full claim: €189.00</button>"
+    assert accept_proposal in html
+    assert accept_claim in html
+    assert html.index(accept_proposal) < html.index(accept_claim)
+    assert "I accept the consumer&#x27;s full claim: €189.00" in html
+    assert "Accept the claim<" not in html and "Accept the proposal<" not in html
+
+
+def test_accepting_the_full_claim_without_confirming_it_is_refused(client, mediator):
+    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    client.force_login(w.rep)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="accept-claim"), {"accept-claim-version": w.case.version}
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Tick the box to confirm that you accept the consumer&#x27;s full claim. To accept the "
+        "mediator&#x27;s proposal instead, use its own button."
+    ) in response.content.decode()
+    assert w.reload().state == S.MEDIATION
+    assert not CaseEvent.objects.filter(case=w.case, kind="merchant_accepted_claim").exists()
+
+
+def test_accepting_the_full_claim_once_confirmed_settles_it(client, mediator):
+    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    client.force_login(w.rep)
+
+    response = client.post(
+        _url(w, "odr:case_action", action="accept-claim"),
+        {"accept-claim-version": w.case.version, "accept-claim-confirm": "on"},
+    )
+
+    assert response.status_code == 302
+    assert w.reload().state == S.SETTLED
+    assert w.case.settlement.amount == Decimal("189.00")
+
+
+def test_accepting_the_mediators_proposal_settles_on_the_proposal(client, mediator):
+    w, proposal = _in_mediation_with_a_proposal(mediator)
+    client.force_login(w.rep)
+
+    client.post(
+        _url(w, "odr:offer_action", offer_id=proposal.pk, action="accept-proposal"),
+        {"version": w.case.version},
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.merchant_accepted_at is not None
+    assert w.reload().state == S.MEDIATION  # the consumer has yet to accept it

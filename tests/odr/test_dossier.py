@@ -121,3 +121,42 @@ def test_a_photo_appears_with_the_hash_of_the_file_sent_and_of_the_copy_kept(cli
     assert entry["metadata_removed"] is True
     assert f'File as sent: <span class="mono">{entry["received_sha256"]}</span>' in page
     assert f'Copy kept, without metadata: <span class="mono">{entry["sha256"]}</span>' in page
+
+
+OFFER_STATE_LABELS = {
+    "open": "Open",
+    "accepted": "Accepted",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "superseded": "Superseded",
+}
+
+
+def test_the_print_page_shows_labels_not_codes(client, referred):
+    merchant = referred.merchant
+    merchant.country, merchant.verification_state = "CN", "verified"
+    merchant.save()
+    referred.case.complaint.respondents.update(reason="marketplace_seller")
+    client.force_login(referred.consumer)
+    url = reverse("odr:dossier", kwargs={"reference": referred.case.complaint.reference})
+
+    html = client.get(url).content.decode()
+
+    assert "Verification: Verified" in html
+    assert "Country: China" in html
+    assert "You bought from this seller on a marketplace, so it is the seller" in html
+    for code in ("marketplace_seller", ": verified", ": CN"):
+        assert code not in html
+    offer = referred.case.offers.get()
+    assert f"<td>{OFFER_STATE_LABELS[offer.state]} " in html
+    assert f"<td>{offer.state} " not in html
+    assert "What was bought</dt><dd>" in html
+
+    # The JSON export keeps the codes, with the labels beside them.
+    dossier = json.loads(_json(client, referred).content)
+    identity = dossier["respondents"][0]["merchant"]
+    assert (identity["country"], identity["country_name"]) == ("CN", "China")
+    assert (identity["verification"], identity["verification_label"]) == ("verified", "Verified")
+    assert dossier["respondents"][0]["reason"] == "marketplace_seller"
+    assert dossier["offers"][0]["state"] == offer.state
+    assert dossier["offers"][0]["state_label"] == OFFER_STATE_LABELS[offer.state]

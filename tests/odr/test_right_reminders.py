@@ -55,7 +55,7 @@ def test_the_consumer_is_reminded_two_days_before_the_last_day_once(case):
     (notice,) = _reminders(case)
     reference = case.case.complaint.reference
     assert notice.text.startswith(
-        f"Your right to withdraw from the contract ends on Dec. 15, 2026 (case {reference})."
+        f"Your right to withdraw from the contract ends on Dec 15, 2026 (case {reference})."
     )
     assert CaseEvent.objects.filter(case=case.case, kind="right_reminder_sent").count() == 1
     assert case.reload().version == version, "a reminder does not move the case"
