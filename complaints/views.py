@@ -362,7 +362,11 @@ def _unique(merchants) -> list:
 
 def _step_evidence(request, complaint: Complaint, step: str):
     if request.method == "POST":
-        form = _evidence_form(request.POST, request.FILES)
+        # "Save and continue" may go on without evidence; "Add to my evidence" (and the
+        # upload script, which sends "add") with nothing attached adds nothing and says so.
+        form = _evidence_form(
+            request.POST, request.FILES, require_content=request.POST.get("action") != "continue"
+        )
         if not form.is_valid() and _wants_json(request):
             return _evidence_json(request, form, [])
         if form.is_valid():
