@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import caches
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -21,8 +22,10 @@ class VerifyRateThrottle(AnonRateThrottle):
     """Per client address, in the limits cache (Redis when configured)."""
 
     cache = caches["limits"]
-    rate = "60/min"
     scope = "dossier-verify"
+
+    def get_rate(self):
+        return settings.REDRESS_DOSSIER_VERIFY_RATE
 
     def get_ident(self, request):
         return client_ip(request)

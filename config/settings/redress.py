@@ -149,6 +149,9 @@ REDRESS_SIGNING_OLD_PUBLIC_KEYS = [
 ]
 # REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS (days; default 30): this long after a referral was
 # sent, and again each time as long again, the consumer is asked what the body decided.
+# Not read from the environment: the public dossier check (page-less API) takes this many
+# requests per client address (referrals.api.VerifyRateThrottle); test.py raises it.
+REDRESS_DOSSIER_VERIFY_RATE = "60/minute"
 REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS = int_var(
     "REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS", 30, minimum=1
 )

@@ -11,15 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 
 from credit.services import api_key_create, credit_recompute
 from tests.factories import MerchantFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Against a real server (live_server), as a platform would call it: transactional.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 
@@ -45,16 +44,11 @@ def generated(tmp_path_factory):
     sys.path.remove(str(folder / "out"))
 
 
-def _client(package, key: str | None = None):
-    transport = httpx.WSGITransport(app=WSGIHandler())
+def _client(package, base_url: str, key: str | None = None):
     if key is None:
-        return package.Client(base_url="http://testserver", httpx_args={"transport": transport})
+        return package.Client(base_url=base_url)
     return package.AuthenticatedClient(
-        base_url="http://testserver",
-        token=key,
-        prefix="",
-        auth_header_name="X-Api-Key",
-        httpx_args={"transport": transport},
+        base_url=base_url, token=key, prefix="", auth_header_name="X-Api-Key"
     )
 
 
@@ -72,28 +66,30 @@ def test_the_grade_enum_has_a_member_per_grade(generated):
     }
 
 
-def test_the_generated_client_lists_reads_credit_and_looks_up(generated):
+def test_the_generated_client_lists_reads_credit_and_looks_up(generated, live_server):
     platform = UserFactory(role="platform_client")
     _key, secret = api_key_create(client=platform, name="generated client", created_by=None)
     merchant = MerchantFactory()
     credit_recompute()
-    client = _client(generated, secret)
+    client = _client(generated, live_server.url, secret)
     merchants_list = importlib.import_module("redress_api_client.api.merchants.merchants_list")
     merchant_credit = importlib.import_module("redress_api_client.api.credit.merchant_credit")
 
-    page = merchants_list.sync(client=client)
+    detailed = merchants_list.sync_detailed(client=client)
+    assert detailed.status_code == 200, detailed.content[:500]
+    page = detailed.parsed
     credit = merchant_credit.sync(public_id=merchant.public_id, client=client)
 
     assert [m.public_id for m in page.results] == [merchant.public_id]
     assert credit.grade.value == "NR"
 
 
-def test_the_generated_client_checks_a_dossier_without_a_key(generated):
+def test_the_generated_client_checks_a_dossier_without_a_key(generated, live_server):
     verify = importlib.import_module("redress_api_client.api.dossiers.dossier_verify")
     body = importlib.import_module("redress_api_client.models.verify_request").VerifyRequest(
         number="d2c17ce0-abc1-4906-8425-2f5265718124", sha256="0" * 64
     )
 
-    answer = verify.sync(client=_client(generated), body=body)
+    answer = verify.sync(client=_client(generated, live_server.url), body=body)
 
     assert (answer.authentic, answer.reason) == (False, "unknown")

@@ -331,3 +331,21 @@ def test_the_api_refuses_malformed_requests_in_its_error_shape(client, body):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_the_api_check_is_throttled_per_address(client, settings):
+    from django.core.cache import caches
+
+    caches["limits"].clear()
+    settings.REDRESS_DOSSIER_VERIFY_RATE = "2/minute"
+    body = {"pdf_sha256": "0" * 64}
+
+    answers = [
+        client.post("/api/v1/dossiers/verify-file/", body, content_type="application/json")
+        for _ in range(3)
+    ]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["error"]["code"] == "throttled"
+    assert "Retry-After" in answers[2]
+    caches["limits"].clear()
