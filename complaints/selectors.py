@@ -10,15 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Count,
-    DateTimeField,
-    F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce, Greatest
 
 from merchants.models import Merchant, Shop
 from merchants.selectors import merchants_search, shops_matching_url
@@ -103,25 +98,14 @@ def case_of(complaint: Complaint):
 
 
 def complaints_of_consumer(user) -> QuerySet[Complaint]:
-    """The consumer's complaints, drafts included, most recently active first, with their case
-    and last activity in the same query (the list costs the same whatever its length)."""
-    last_evidence = (
-        EvidenceItem.objects.filter(complaint=OuterRef("pk"))
-        .order_by("-submitted_at")
-        .values("submitted_at")[:1]
-    )
+    """The consumer's complaints, drafts included, most recently active first (the complaint
+    written, evidence added, its case changed: ``last_activity_at``), with their case. Read
+    from the index on (consumer, last activity): a page costs the same whatever the number of
+    complaints it does not show."""
     return (
         Complaint.objects.filter(consumer=user)
         .select_related("case")
-        .annotate(
-            last_activity=Greatest(
-                F("updated_at"),
-                Coalesce(Subquery(last_evidence), F("updated_at")),
-                Coalesce(F("case__updated_at"), F("updated_at")),
-                output_field=DateTimeField(),
-            )
-        )
-        .order_by("-last_activity", "-pk")
+        .order_by("-last_activity_at", "-pk")
     )
 
 

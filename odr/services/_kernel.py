@@ -18,10 +18,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints.models import Complaint
 from core import integrity
 from core.queue import enqueue_on_commit
 from merchants.selectors import merchant_ids_represented_by
@@ -276,6 +278,14 @@ def save_case(case: Case, fields: list[str]) -> None:
         raise CaseChanged()
     case.version += 1
     case.updated_at = written
+    note_complaint_activity([case.complaint_id], written)
+
+
+def note_complaint_activity(complaint_ids: list[int], when) -> None:
+    """A case changed: activity on its complaint (the consumer's list is ordered by it)."""
+    Complaint.objects.filter(pk__in=complaint_ids).update(
+        last_activity_at=Greatest(F("last_activity_at"), Value(when))
+    )
 
 
 def update_cases(cases: list[Case], names: list[str]) -> None:
@@ -299,3 +309,6 @@ def update_cases(cases: list[Case], names: list[str]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+    written = max((case.updated_at for case in cases if case.updated_at), default=None)
+    if written is not None:
+        note_complaint_activity([case.complaint_id for case in cases], written)

@@ -134,3 +134,37 @@ def test_complaint_page_in_chinese(client, consumer):
 
     assert "证据" in html
     assert "Evidence" not in html
+
+
+def test_a_move_on_its_case_brings_a_complaint_to_the_top(client, mediator):
+    from odr import services
+    from tests.odr.builders import build
+
+    first = build(CaseState.SUBMITTED, mediator)
+    from tests.odr.builders import new_world
+
+    second = new_world(mediator, consumer=first.consumer)
+    client.force_login(first.consumer)
+    assert [c.pk for c in client.get(reverse("complaints:mine")).context["complaints"]] == [
+        second.case.complaint_id,
+        first.case.complaint_id,
+    ]
+
+    services.case_accept(case_id=first.case.pk, mediator=mediator)
+
+    assert [c.pk for c in client.get(reverse("complaints:mine")).context["complaints"]] == [
+        first.case.complaint_id,
+        second.case.complaint_id,
+    ]
+
+
+def test_a_page_of_my_complaints_reads_only_the_rows_it_shows(consumer, django_assert_num_queries):
+    from complaints.selectors import complaints_of_consumer
+
+    for _ in range(30):
+        StatementFactory(complaint=ComplaintFactory(consumer=consumer, submitted=True))
+
+    # The order comes from a column (and its index), not from every complaint's evidence.
+    with django_assert_num_queries(1) as captured:
+        list(complaints_of_consumer(consumer)[:20])
+    assert "complaints_evidenceitem" not in captured.captured_queries[0]["sql"]
