@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,19 @@ def access_request_create(
     reason = may_request_access(user)
     if reason:
         raise ValidationError(reason)
+    try:
+        with transaction.atomic():
+            return _create_request(
+                user, organisation, website, contact_name, contact_email, intended_use
+            )
+    except IntegrityError:
+        # Another request of this account was saved meanwhile (one pending at a time).
+        raise ValidationError(
+            may_request_access(user) or _("Your request is already saved.")
+        ) from None
+
+
+def _create_request(user, organisation, website, contact_name, contact_email, intended_use):
     return PlatformAccessRequest.objects.create(
         user=user,
         organisation=organisation.strip(),

@@ -184,6 +184,19 @@ def case_for_party(reference: str, user) -> tuple[Case, str] | None:
     return (case, party) if party else None
 
 
+def dossier_case(reference: str, user) -> Case | None:
+    """The case of ``reference`` if ``user`` may read its dossier (its consumer, staff who may
+    view cases), with its complaint and consumer; None otherwise."""
+    case = (
+        Case.objects.select_related("complaint", "complaint__consumer", "mediator")
+        .filter(complaint__reference=reference)
+        .first()
+    )
+    if case is None or not can_read_dossier(case, user):
+        return None
+    return case
+
+
 def can_read_dossier(case: Case, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -403,12 +403,8 @@ def offer_action(request, reference: str, offer_id: int, action: str):
 
 
 def _dossier_case(request, reference: str) -> Case:
-    case = (
-        Case.objects.select_related("complaint", "complaint__consumer", "mediator")
-        .filter(complaint__reference=reference)
-        .first()
-    )
-    if case is None or not selectors.can_read_dossier(case, request.user):
+    case = selectors.dossier_case(reference, request.user)
+    if case is None:
         raise Http404
     return case
 

@@ -67,7 +67,8 @@ def case_facts(case: Case) -> CaseFacts:
 
 
 def _require_mediator(user) -> None:
-    if not (user is not None and user.is_active and user.has_perm("odr.mediate_case")):
+    # The same rule as every move of a case (odr.services).
+    if not odr_services.is_mediator(user):
         raise PermissionDenied(_("Only a mediator can do this."))
 
 

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import signatures
 from core.downloads import private_file_response
-from odr.models import Case
-from odr.selectors import can_read_dossier
+from odr.selectors import can_read_dossier, dossier_case
 
 from . import dossiers, selectors, services
 from .forms import DirectoryFilterForm, OutcomeReportForm, VerifyForm
@@ -96,13 +95,9 @@ def verify(request):
 # --- a referred case's referrals, for its consumer (and staff) ------------------------------
 
 
-def _readable_case(request, reference: str) -> Case:
-    case = (
-        Case.objects.select_related("complaint", "complaint__consumer")
-        .filter(complaint__reference=reference)
-        .first()
-    )
-    if case is None or not can_read_dossier(case, request.user):
+def _readable_case(request, reference: str):
+    case = dossier_case(reference, request.user)
+    if case is None:
         raise Http404
     return case
 

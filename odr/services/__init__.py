@@ -12,7 +12,7 @@ the same moves to a batch of cases through one unit of work.
 Callers import from here: ``from odr import services``.
 """
 
-from ._kernel import CaseChanged, NotPermitted, TransitionNotAllowed
+from ._kernel import CaseChanged, NotPermitted, TransitionNotAllowed, is_mediator
 from .answer import merchant_accept_claim, merchant_dispute, merchant_make_offer
 from .closing import case_follow_referral, case_record_outcome, case_refer, case_withdraw
 from .demo import case_move_deadline
@@ -56,6 +56,7 @@ __all__ = [
     "case_send_reminder",
     "case_withdraw",
     "cases_expire_deadlines",
+    "is_mediator",
     "mediator_propose_settlement",
     "merchant_accept_claim",
     "merchant_dispute",

@@ -218,3 +218,13 @@ def test_the_for_platforms_page_has_the_quickstart(client):
     assert "openapi-python-client generate" in page
     assert "Webhook(secret).verify" in page
     assert reverse("platforms:request") in page
+
+
+def test_a_second_request_saved_at_the_same_moment_is_refused_not_an_error(applicant, monkeypatch):
+    onboarding.access_request_create(user=applicant, **REQUEST)
+    # As if the check had run before the other request was saved.
+    monkeypatch.setattr(onboarding, "may_request_access", lambda user: "")
+
+    with pytest.raises(ValidationError):
+        onboarding.access_request_create(user=applicant, **REQUEST)
+    assert PlatformAccessRequest.objects.count() == 1
