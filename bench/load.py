@@ -15,6 +15,7 @@ counts only the complaints it submitted itself.
 
 from __future__ import annotations
 
+import base64
 import csv
 import json
 import os
@@ -64,6 +65,8 @@ def _environment() -> dict:
         DATABASE_URL=database,
         REDIS_URL=redis,
         SECRET_KEY=secrets.token_urlsafe(50),
+        # Production requires a dossier signing key; a fresh one per run (nothing is kept).
+        REDRESS_SIGNING_KEY=base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
         ALLOWED_HOSTS=f"{HOST},localhost",
         REDRESS_VAR_DIR=str(VAR),
         STATIC_ROOT=str(VAR / "static"),

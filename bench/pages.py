@@ -47,6 +47,22 @@ def _subjects():
     return consumer, mediator, merchant, platform_key()
 
 
+def _consumer_case(consumer):
+    """The bench consumer's case with the longest history, an open one first (the page then
+    shows its forms too): the case page at its fullest."""
+    from django.db.models import F
+
+    from odr.models import Case
+
+    return (
+        Case.objects.filter(complaint__consumer=consumer)
+        .select_related("complaint")
+        .annotate(n=Count("events"))
+        .order_by(F("closed_at").desc(nulls_first=True), "-n", "pk")
+        .first()
+    )
+
+
 def _verify_second_factor(client, user) -> None:
     """Production settings require staff to pass the second factor before the admin: mark the
     session verified with a confirmed authenticator, as django-otp's login does."""
@@ -61,18 +77,29 @@ def _verify_second_factor(client, user) -> None:
     session.save()
 
 
-def measure(log=print) -> dict:
-    from complaints.models import Complaint
-    from merchants.models import Merchant
-    from odr.models import Case
-
+def _clients():
     consumer, mediator, merchant, secret = _subjects()
     consumer_client, mediator_client, anonymous = Client(), Client(), Client()
     consumer_client.force_login(consumer)
     mediator_client.force_login(mediator)
     _verify_second_factor(mediator_client, mediator)
     api = Client(headers={"X-Api-Key": secret})
+    return consumer, merchant, consumer_client, mediator_client, anonymous, api
+
+
+def measure(log=print) -> dict:
+    from complaints.models import Complaint
+    from merchants.models import Merchant
+    from odr.models import Case
+
+    consumer, merchant, consumer_client, mediator_client, anonymous, api = _clients()
+    case = _consumer_case(consumer)
     pages = {
+        "case_page": (
+            consumer_client,
+            f"/cases/{case.complaint.reference}/",
+            case.events.count(),
+        ),
         "my_complaints": (
             consumer_client,
             "/complaints/",
@@ -106,6 +133,7 @@ def measure(log=print) -> dict:
             "queries": max(counts),
             "status": response.status_code,
             "total_rows": {
+                "case_page": case.events.count(),
                 "my_complaints": Complaint.objects.filter(consumer=consumer).count(),
                 "merchant_page": merchant.shops.count(),
                 "admin_case_queue": Case.objects.count(),
@@ -119,12 +147,71 @@ def measure(log=print) -> dict:
     return figures
 
 
+def _headers(client) -> dict[str, str]:
+    """The request headers that make wrk's requests those of ``client``: its session cookie
+    (the session lives in the database and cache gunicorn shares) or its API key."""
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    if "HTTP_X_API_KEY" in client.defaults:
+        return {"X-Api-Key": client.defaults["HTTP_X_API_KEY"]}
+    if name in client.cookies:
+        return {"Cookie": f"{name}={client.cookies[name].value}"}
+    return {}
+
+
+def under_wrk(figures: dict, *, seconds: int, log=print) -> None:
+    """Each page under gunicorn (sync workers, one per core) and ``wrk`` with one connection
+    per worker, so a request's latency is its own work and not a queue: p50 and p99 added to
+    ``figures``."""
+    from config import gunicorn as gunicorn_conf
+
+    from . import servers, wrk
+
+    _, _, consumer_client, mediator_client, anonymous, api_client = _clients()
+    clients = {
+        "case_page": consumer_client,
+        "my_complaints": consumer_client,
+        "merchant_page": anonymous,
+        "admin_case_queue": mediator_client,
+        "api_merchant_list": api_client,
+    }
+    web = servers.Gunicorn(workers=gunicorn_conf.workers, name="gunicorn-pages")
+    try:
+        for name, page in figures.items():
+            options = {
+                "connections": web.workers,
+                "threads": web.workers,
+                "headers": _headers(clients[name]),
+            }
+            wrk.run(f"{web.base_url}{page['url']}", seconds=2, **options)
+            run = wrk.run(f"{web.base_url}{page['url']}", seconds=seconds, **options)
+            if run["non_2xx"] or run["socket_errors"]:
+                raise RuntimeError(f"{page['url']} under wrk: {run}")
+            page["wrk"] = {
+                "p50_ms": run["p50_ms"],
+                "p90_ms": run["p90_ms"],
+                "p99_ms": run["p99_ms"],
+                "requests_per_second": round(run["requests_per_second"], 1),
+                "requests": run["requests"],
+                "connections": web.workers,
+                "seconds": seconds,
+            }
+            log(
+                f"  {name:<20} wrk p50 {run['p50_ms']:7.2f} ms  p99 {run['p99_ms']:7.2f} ms "
+                f"({run['requests']} requests)"
+            )
+    finally:
+        web.stop()
+
+
 def main(argv: list[str] | None = None) -> None:
     import django
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", choices=["rows10"])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--wrk", type=int, default=0, help="seconds of wrk per page (0: none)")
     args = parser.parse_args(argv)
     django.setup()
 
@@ -144,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
 
         credit_recompute()
     figures = measure(log)
+    if args.wrk:
+        under_wrk(figures, seconds=args.wrk, log=log)
     if args.json:
         print(json.dumps(figures))
 

@@ -11,6 +11,7 @@ empties first. See bench/README.md.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import secrets
@@ -38,6 +39,8 @@ def environment(database_url: str, redis_url: str) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        # Production requires a dossier signing key; a fresh one per run (nothing is kept).
+        "REDRESS_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode("ascii"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
@@ -147,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if "pages" in phases:
         log("== pages with 10 rows and with the full dataset")
-        results += pages(rows10_url, log, build=not args.reuse)
+        results += pages(
+            rows10_url, log, build=not args.reuse, wrk_seconds=SECONDS[args.scale] // 2
+        )
 
     if "sweep" in phases:
         log("== deadline sweep")
@@ -181,11 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def pages(rows10_url: str, log, *, build: bool = True) -> list:
+def pages(rows10_url: str, log, *, build: bool = True, wrk_seconds: int = 10) -> list:
     """Each page measured in its own process: on ten rows, then on the full dataset."""
     from .results import Result
 
     def run(extra: list[str], url: str | None = None) -> dict:
+        extra = [*extra, "--wrk", str(wrk_seconds)]
         env = dict(os.environ)
         if url:
             env["DATABASE_URL"] = url

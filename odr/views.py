@@ -78,27 +78,47 @@ def _case_or_404(reference: str, user) -> tuple[Case, str]:
     return found
 
 
-def _forms_for(case: Case, party: str, offers: list[Offer]) -> dict[str, Any]:
+class _PageForms(dict):
+    """The case page's forms, each built the first time the template asks for it: a party sees
+    the forms of the actions open to it (two or three), not all eight."""
+
+    def __init__(self, factories: dict[str, Callable[[], django_forms.Form]]):
+        super().__init__()
+        self._factories = factories
+
+    def __missing__(self, name: str):
+        factory = self._factories.get(name)
+        if factory is None:
+            raise KeyError(name)
+        form = self[name] = factory()
+        return form
+
+
+def _forms_for(case: Case, party: str, offers: list[Offer]) -> _PageForms:
     version = {"version": case.version}
     other = Party.MERCHANT if party == Party.CONSUMER else Party.CONSUMER
     # A new offer while the other side's offer is open is a counter-offer to it.
     counter = next((o.pk for o in offers if o.state == Offer.State.OPEN and o.party == other), None)
-    return {
-        "offer": forms.OfferForm(
-            prefix="offer",
-            initial={**version, "counter_to": counter},
-            currency=case.complaint.currency,
-        ),
-        "accept_claim": forms.AcceptClaimForm(
-            prefix="accept-claim", initial=version, **_accept_claim_kwargs(case)
-        ),
-        "dispute": forms.DisputeForm(prefix="dispute", initial=version),
-        "request_mediation": forms.ReasonForm(prefix="request-mediation", initial=version),
-        "withdraw": forms.ReasonForm(prefix="withdraw", initial=version),
-        "provide_info": forms.InfoForm(prefix="provide-info", initial=version),
-        "message": forms.MessageForm(prefix="message"),
-        "rate": forms.RatingForm(prefix="rate"),
-    }
+    return _PageForms(
+        {
+            "offer": lambda: forms.OfferForm(
+                prefix="offer",
+                initial={**version, "counter_to": counter},
+                currency=case.complaint.currency,
+            ),
+            "accept_claim": lambda: forms.AcceptClaimForm(
+                prefix="accept-claim", initial=version, **_accept_claim_kwargs(case)
+            ),
+            "dispute": lambda: forms.DisputeForm(prefix="dispute", initial=version),
+            "request_mediation": lambda: forms.ReasonForm(
+                prefix="request-mediation", initial=version
+            ),
+            "withdraw": lambda: forms.ReasonForm(prefix="withdraw", initial=version),
+            "provide_info": lambda: forms.InfoForm(prefix="provide-info", initial=version),
+            "message": lambda: forms.MessageForm(prefix="message"),
+            "rate": lambda: forms.RatingForm(prefix="rate"),
+        }
+    )
 
 
 def _render_case(
