@@ -329,6 +329,9 @@ def _right_summary(right) -> str:
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     change_form_template = "admin/odr/case/change_form.html"
+    # The queue shows how many cases its filters match; the count of every case ever opened
+    # (a scan of the whole table per page) is not worth its time.
+    show_full_result_count = False
     list_display = (
         "reference",
         "state",

@@ -132,6 +132,16 @@ class Case(models.Model):
             models.Index(fields=["deadline_at", "id"], name="odr_case_queue_idx"),
             models.Index(fields=["mediator", "state"]),
             models.Index(fields=["outcome", "closed_at"]),
+            # The desk's counts of open cases (odr.selectors.desk_counts) are read from this
+            # index alone (an index-only scan) rather than from every case's row.
+            models.Index(
+                fields=["state", "mediator", "deadline_at"],
+                include=["id", "awaiting_consumer_info"],
+                name="odr_case_desk_counts_idx",
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+            ),
+            # The dashboard's cases opened per day of the last week.
+            models.Index(fields=["created_at"], name="odr_case_created_idx"),
         ]
 
     def __str__(self) -> str:

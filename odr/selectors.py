@@ -318,7 +318,9 @@ def desk_counts(user, *, now: datetime | None = None) -> dict:
     """What the desk's quick filters and the dashboard count, for ``user`` (a mediator): open
     cases assigned to them, unassigned, overdue, due within 48 hours, held for screening,
     waiting on the consumer's answer, open cases by stage, and cases opened on each of the last
-    seven days (oldest first). Three queries."""
+    seven days (oldest first). Four queries, each answered from an index whatever the number of
+    closed cases: the open cases' counts from ``odr_case_desk_counts_idx`` alone, the held ones
+    from the complaints' partial index of held complaints."""
     now = now or timezone.now()
     open_cases = Case.objects.filter(state__in=OPEN_STATES)
     counts = open_cases.aggregate(
@@ -327,9 +329,12 @@ def desk_counts(user, *, now: datetime | None = None) -> dict:
         unassigned=Count("pk", filter=Q(mediator__isnull=True)),
         overdue=Count("pk", filter=Q(deadline_at__lte=now)),
         due_soon=Count("pk", filter=Q(deadline_at__gt=now, deadline_at__lte=now + DUE_SOON)),
-        held=Count("pk", filter=Q(complaint__held_at__isnull=False, complaint__hold_decision="")),
         awaiting_consumer=Count("pk", filter=Q(awaiting_consumer_info=True)),
     )
+    # Joined from the few held complaints, not from every open case.
+    counts["held"] = Complaint.objects.filter(
+        held_at__isnull=False, hold_decision="", case__state__in=OPEN_STATES
+    ).count()
     counts["by_state"] = dict(
         open_cases.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
     )

@@ -74,8 +74,8 @@ def test_the_quick_filters_show_their_counts(desk, queue):
     assert 'href="?state=all"' in page
 
 
-def test_the_desk_counts_take_three_queries(mediator, queue, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_the_desk_counts_take_four_queries(mediator, queue, django_assert_num_queries):
+    with django_assert_num_queries(4):
         counts = desk_counts(mediator)
 
     assert (counts["open"], counts["mine"], counts["overdue"], counts["due_soon"]) == (4, 1, 1, 1)
