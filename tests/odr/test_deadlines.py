@@ -46,6 +46,13 @@ def test_the_deadline_is_in_utc_whatever_the_start_zone():
     assert (deadline.year, deadline.month, deadline.day, deadline.hour) == (2026, 1, 12, 1)
 
 
+def test_the_deadline_is_in_utc_whatever_the_server_zone(settings):
+    settings.TIME_ZONE = "Asia/Shanghai"  # also the process's local time (time.tzset)
+    deadline = deadline_for("fulfilment", start=START)
+    assert deadline.tzinfo is UTC
+    assert (deadline.day, deadline.hour) == (11, 22)  # 27 March 22:30 + 15 days, in UTC
+
+
 def test_without_a_start_the_stage_starts_now():
     with time_machine.travel(START, tick=False):
         assert deadline_for("negotiation") == START + timedelta(days=30)
