@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 MANAGE = $(UV) run python manage.py
 
-.PHONY: run test setup bootstrap lint format check-deploy messages clean load bench
+.PHONY: run test setup bootstrap lint format check-deploy messages clean load bench mutate
 
 bootstrap:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -55,4 +55,12 @@ messages:
 	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
 
 clean:
-	rm -rf var .pytest_cache
+	rm -rf var .pytest_cache mutants
+
+## make mutate: mutation testing of the rule modules (cosmic-ray, scripts/mutate.py), each against
+## its own app's tests (MODULES="credit/method.py ..." for some, MUTATE_JOBS=2 for two workers);
+## writes bench/results/mutation.json and mutation.md. Not part of CI.
+MUTATE_JOBS ?= 1
+mutate: bootstrap
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v 0
+	$(UV) run python scripts/mutate.py --jobs $(MUTATE_JOBS) $(MODULES)

@@ -103,8 +103,9 @@ TRACKING_PREFIXES = (
 _TRACKING_SEGMENT = re.compile(r"/ref=[^/]*$")
 # A site's front page is the same page with or without its file name.
 _INDEX_PAGE = re.compile(r"/index\.(?:html?|php|aspx?|jsp)$", re.IGNORECASE)
-# Chinese input methods type the ideographic full stop where a dot belongs.
-_IDEOGRAPHIC_DOTS = str.maketrans({"\u3002": ".", "\uff61": "."})
+# Chinese input methods type the ideographic full stop where a dot belongs (NFKC has already
+# turned the half-width one, U+FF61, into this one).
+_IDEOGRAPHIC_DOTS = str.maketrans({"\u3002": "."})
 _HOST_PREFIXES = ("www.", "m.", "mobile.")
 _ALLOWED_SCHEMES = {"http", "https", ""}
 
@@ -151,7 +152,8 @@ def normalize_shop_url(raw: str) -> str:
         host = host.encode("idna").decode("ascii").lower()
     except UnicodeError as exc:
         raise InvalidURL(_("The host name is not valid.")) from exc
-    if not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith(("-", ".")) or ".." in host:
+    # (An empty label, as in ".shop.com" or "a..b.com", has already failed the IDNA encoding.)
+    if not re.fullmatch(r"[a-z0-9.-]+", host) or host.startswith("-"):
         raise InvalidURL(_("The host name is not valid."))
     for prefix in _HOST_PREFIXES:
         if host.startswith(prefix) and host.count(".") >= 2:

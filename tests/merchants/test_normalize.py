@@ -199,3 +199,133 @@ def test_names_fold_for_search_in_any_script():
 )
 def test_the_link_in_a_share_message_is_found(message, link):
     assert link_in_text(message) == link
+
+
+# Every query parameter that only says where a click came from, by where it comes from. Two
+# links that differ only by these point at the same shop or product.
+TRACKING = {
+    "ad networks and analytics": [
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "_ga",
+        "_gl",
+    ],
+    "referrers and share buttons": [
+        "ref", "ref_", "referrer", "from", "source", "sharefrom", "share_from", "share_source",
+        "share_crt_v", "sp_tk", "tk",
+    ],
+    "AliExpress and Alibaba": [
+        "spm", "scm", "pvid", "abbucket", "ali_trackid", "ali_refid", "aff_platform",
+        "aff_trace_key", "algo_pvid", "algo_exp_id",
+    ],
+    "Taobao and Tmall share links": [
+        "ut_sk", "un", "un_site", "sp_abtk", "tbsocialpopkey", "suid", "wxsign", "bxsign", "cpp",
+        "shareurl", "short_name", "sourcetype", "ttid", "union_lens", "xxc",
+    ],
+    "JD union links": ["cu", "jd_pop", "ad_od", "pps", "wxa_abtest"],
+    "Amazon search context and affiliate tags": [
+        "crid", "qid", "sr", "sprefix", "keywords", "linkcode", "linkid", "ascsubtag",
+    ],
+    "eBay": [
+        "_trkparms", "_trksid", "hash", "amdata", "mkcid", "mkrid", "mkevt", "campid", "toolid",
+        "customid",
+    ],
+}  # fmt: skip
+TRACKING_NAMES = [name for names in TRACKING.values() for name in names]
+# Families of parameters named by their start (UTM, Matomo/Piwik, Baidu, Amazon placements).
+TRACKING_PREFIXED = [
+    "utm_source", "utm_campaign", "pk_campaign", "pk_kwd", "mtm_source", "mtm_cid", "hmsr",
+    "hmpl", "hmcu", "hmkw", "hmci", "pd_rd_w", "pd_rd_r", "pf_rd_p", "pf_rd_r",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", TRACKING_NAMES + TRACKING_PREFIXED)
+def test_each_tracking_parameter_is_dropped(name):
+    url = f"https://shop.example.com/item?id=42&{name}=abc"
+    assert normalize_shop_url(url) == "shop.example.com/item?id=42"
+
+
+@pytest.mark.parametrize("name", TRACKING_NAMES + TRACKING_PREFIXED)
+def test_tracking_parameters_are_dropped_in_any_case(name):
+    url = f"https://shop.example.com/item?{name.upper()}=abc&id=42"
+    assert normalize_shop_url(url) == "shop.example.com/item?id=42"
+
+
+# Parameters that say which page or product it is stay, including names that merely resemble a
+# tracking parameter.
+@pytest.mark.parametrize(
+    "name", ["id", "item_id", "sku", "q", "page", "color", "refid", "utm", "pk", "hm", "sources"]
+)
+def test_other_parameters_are_kept(name):
+    url = f"https://shop.example.com/item?{name}=7"
+    assert normalize_shop_url(url) == f"shop.example.com/item?{name}=7"
+
+
+@pytest.mark.parametrize(
+    ("pasted", "normalized"),
+    [
+        ("https://shop.example.com", "shop.example.com"),
+        ("https://shop.example.com?id=1", "shop.example.com?id=1"),
+        # a parameter without a value says nothing about the page
+        ("https://shop.example.com/item?id=1&color=", "shop.example.com/item?id=1"),
+        # the path keeps its case, up to its last character
+        ('"https://shop.example.com/p/AX"', "shop.example.com/p/AX"),
+        ("https://shop.example.com/p/AX/", "shop.example.com/p/AX"),
+        ("Xbox.example.com/games", "xbox.example.com/games"),
+        # the ideographic full stop a Chinese input method types, full or half width
+        ("shop。example。com/a", "shop.example.com/a"),
+        ("shop｡example｡com/a", "shop.example.com/a"),
+        # each of the prefixes, and only one of them
+        ("https://mobile.shop.example.com/a", "shop.example.com/a"),
+        ("https://www.m.shop.example.com/a", "m.shop.example.com/a"),
+        # a prefix is kept where without it no dot would be left
+        ("https://m.example/a", "m.example/a"),
+        ("https://www.example/a", "www.example/a"),
+        # the default ports are dropped, another is kept
+        ("http://shop.example.com:80/a", "shop.example.com/a"),
+        ("https://shop.example.com:443/a", "shop.example.com/a"),
+        ("https://shop.example.com:8443/a", "shop.example.com:8443/a"),
+    ],
+)
+def test_more_spellings_of_one_address(pasted, normalized):
+    assert normalize_shop_url(pasted) == normalized
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "Enter a web address"),
+        ("shop example.com", "Enter a web address"),
+        ("javascript:alert(1)", "Only http and https"),
+        ("ftp://files.example.com/x", "Only http and https"),
+        ("://shop.example.com", "no valid host name"),
+        ("https://localhost/x", "no valid host name"),
+        ("https://.shop.example.com/", "host name is not valid"),
+        ("https://a..b.example/", "host name is not valid"),
+        ("https://-bad-.example/", "host name is not valid"),
+        ("https://shop.example.com:99999/", "malformed"),
+    ],
+)
+def test_the_reason_a_text_is_refused(text, reason):
+    with pytest.raises(InvalidURL, match=reason):
+        normalize_shop_url(text)
+
+
+def test_nothing_is_no_web_address():
+    with pytest.raises(InvalidURL, match="Enter a web address"):
+        normalize_shop_url(None)
+
+
+def test_a_link_ending_a_sentence_loses_only_the_punctuation():
+    assert link_in_text("See https://shop.example.com/p/AX.") == "https://shop.example.com/p/AX"
+    assert link_in_text("") is None
+    assert link_in_text(None) is None
+
+
+def test_registration_numbers_have_at_most_64_characters():
+    assert normalize_registration_number("A" * 64) == "A" * 64
+    with pytest.raises(InvalidRegistrationNumber, match="at most 64"):
+        normalize_registration_number("A" * 65)
+
+
+def test_nothing_folds_to_nothing():
+    assert fold_for_search("") == ""
+    assert fold_for_search(None) == ""
