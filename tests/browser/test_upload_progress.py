@@ -42,3 +42,30 @@ def test_each_file_shows_its_progress_and_its_result(live_server, page: Page):
     assert list(
         EvidenceItem.objects.filter(complaint=complaint).values_list("label", flat=True)
     ) == ["parcel.png"]
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_adding_nothing_says_nothing_was_added(live_server, browser, javascript):
+    consumer = UserFactory(email="li.na@example.test")
+    complaint = ComplaintFactory(consumer=consumer, draft_step="evidence")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/accounts/login/")
+        page.get_by_label("E-mail address").fill(consumer.email)
+        page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server.url}/complaints/{complaint.public_id}/edit/evidence/")
+
+        page.get_by_role("button", name="Add to my evidence").click()
+
+        expect(
+            page.get_by_text(
+                "Choose at least one file, write a statement or paste the listing: nothing was "
+                "added."
+            )
+        ).to_be_visible()
+        expect(page.get_by_text("Your evidence was added.")).to_have_count(0)
+        assert not EvidenceItem.objects.filter(complaint=complaint).exists()
+    finally:
+        context.close()
