@@ -52,7 +52,7 @@ format:
 
 ## make messages: extract new strings into each catalogue (APP/locale/zh_Hans/... and locale/zh_Hans/...)
 messages:
-	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore=mutants --no-obsolete
 
 clean:
 	rm -rf var .pytest_cache mutants

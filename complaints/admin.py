@@ -112,6 +112,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     "shop_url",
                     "shop_name",
                     "platform_name",
+                    "platform_merchant",
                     "agent_name",
                     "order_number",
                     "order_date",

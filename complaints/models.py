@@ -165,6 +165,17 @@ class Complaint(models.Model):
     shop_url = models.URLField(_("shop or product link"), max_length=1000, blank=True)
     shop_name = models.CharField(_("shop name"), max_length=300, blank=True)
     platform_name = models.CharField(_("marketplace or platform"), max_length=200, blank=True)
+    # The marketplace the consumer chose from the directory on the respondents step. It is kept
+    # here as well as among the respondents: when the seller's identity is adequate the rule
+    # does not make the marketplace answer, and the consumer's choice must not be lost.
+    platform_merchant = models.ForeignKey(
+        "merchants.Merchant",
+        verbose_name=_("marketplace chosen from the directory"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     agent_name = models.CharField(_("purchasing agent"), max_length=200, blank=True)
     order_number = models.CharField(_("order number"), max_length=100, blank=True)
     order_date = models.DateField(_("order date"), null=True, blank=True)

@@ -242,9 +242,13 @@ def respondent_parties(complaint: Complaint) -> tuple[dict[str, Party], bool]:
     stored = list(complaint.respondents.select_related("merchant"))
     if stored:
         parties = _stored_parties(complaint, stored)
-        if "platform" not in parties and "platform" in (guessed := _guessed_parties(complaint)):
+        if "platform" not in parties:
             # The rule added no platform (the seller's identity is adequate): the one the
-            # purchase step gave is still shown, not dropped.
-            parties["platform"] = guessed["platform"]
+            # consumer chose from the directory, else the one the purchase step gave, is still
+            # shown, not dropped.
+            if complaint.platform_merchant_id:
+                parties["platform"] = Party(merchant=complaint.platform_merchant)
+            elif "platform" in (guessed := _guessed_parties(complaint)):
+                parties["platform"] = guessed["platform"]
         return parties, True
     return _guessed_parties(complaint), False

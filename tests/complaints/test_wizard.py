@@ -598,6 +598,34 @@ def test_a_platform_the_rule_leaves_out_is_still_shown_when_coming_back(client, 
     assert again.context["form"].initial["platform_merchant"] == str(platform.public_id)
 
 
+def test_a_marketplace_chosen_from_the_directory_is_kept_when_the_rule_leaves_it_out(
+    client, consumer
+):
+    # No shop link to guess it from: only the consumer's choice on this step names it.
+    seller = build_merchant("Sunny Trading Co")
+    platform = build_merchant("Example Mall Ltd", roles=["platform"])
+    complaint = ComplaintFactory(
+        consumer=consumer, purchase_mode="marketplace", shop_url="", platform_name=""
+    )
+    client.force_login(consumer)
+    client.post(
+        _edit(complaint, "respondents"),
+        {
+            "action": "continue",
+            "seller_merchant": str(seller.public_id),
+            "platform_merchant": str(platform.public_id),
+        },
+    )
+    complaint.refresh_from_db()
+    assert [r.role for r in complaint.respondents.all()] == ["seller"]
+    assert complaint.platform_merchant == platform
+
+    again = client.get(_edit(complaint, "respondents"))
+
+    assert again.context["form"].initial["platform_merchant"] == str(platform.public_id)
+    assert f'<option value="{platform.public_id}" selected>' in again.content.decode()
+
+
 def test_the_purchase_step_offers_current_currencies_only(client, consumer):
     client.force_login(consumer)
 
