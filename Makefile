@@ -12,7 +12,7 @@ bootstrap:
 	$(UV) sync --frozen
 
 setup: bootstrap
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v 0
 	$(MANAGE) migrate --noinput
 
 ## make run: set everything up, load the demo data, run web + Celery worker + beat (Ctrl-C stops all)
@@ -23,7 +23,7 @@ run: setup
 ## make test: set everything up and run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: BROWSER = 1
 test: bootstrap
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v 0
 	$(UV) run pytest $(PYTEST_ARGS)
 
 ## make bench: build the benchmark dataset in PostgreSQL and measure Redress against baselines
@@ -31,13 +31,13 @@ test: bootstrap
 SCALE ?= full
 bench: bootstrap
 	@scripts/ensure-system-packages --bench
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v 0
 	$(UV) run python -m bench.run --scale $(SCALE)
 
 ## make load: a bounded load run (locust, 45 s, loopback) on gunicorn + a worker, PostgreSQL and Redis
 ## (LOAD_DATABASE_URL, LOAD_REDIS_URL); figures in bench/results/latest.json. Not part of CI.
 load: bootstrap
-	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=mutants -v 0
 	$(UV) run python -m bench.load
 
 ## make lint: ruff, and the order of the apps (import-linter, contracts in pyproject.toml)

@@ -146,6 +146,35 @@ class _RememberedCredits:
 
 
 _GENERATION_KEY = "credit:generation"
+
+
+# --- A merchant page's complaint figures ----------------------------------------------------
+# They aggregate every counted case of the merchant: thousands of rows for a busy one, read on
+# every visit of its public page. The cache keeps them by the merchant's public id (random, so
+# never another merchant's after a database is reset) and its current snapshot: a recomputation
+# that writes a new snapshot shows new figures at once; otherwise they expire after
+# CREDIT_STATISTICS_CACHE_SECONDS.
+
+
+def complaint_statistics(public_id, snapshot_id: int | None, load) -> dict:
+    """The merchant's figures from the cache, or ``load()`` stored there (a cache failure only
+    costs the query)."""
+    key = f"credit:statistics:{public_id}:{snapshot_id or 0}"
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.warning("Credit cache unavailable; computing the figures", exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    value = load()
+    try:
+        cache.set(key, value, timeout=settings.CREDIT_STATISTICS_CACHE_SECONDS)
+    except Exception:
+        logger.warning("Credit cache unavailable; figures not stored", exc_info=True)
+    return value
+
+
 _current = _RememberedCredits(size=100_000)
 
 

@@ -99,6 +99,11 @@ CREDIT_CACHE_TIMEOUT = 60 * 60
 # be reached).
 CREDIT_MEMORY_CHECK_SECONDS = 0.25
 CREDIT_MEMORY_SECONDS = 60
+# Seconds the cache keeps a merchant page's complaint figures (counts by category, resolution
+# rate, median days, ratings: credit.cache.complaint_statistics). A new credit snapshot shows
+# new figures at once; figures that change without moving the credit (a case accepted, a
+# rating) are at most this old.
+CREDIT_STATISTICS_CACHE_SECONDS = 300
 # Webhook deliveries: seconds each request may take, and attempts in all.
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from complaints.models import Category
-from credit import charts, explain, method, selectors
+from credit import cache, charts, explain, method, selectors
 
 register = template.Library()
 
@@ -29,12 +29,19 @@ def merchant_credit(merchant) -> dict:
     # Newest first from the database, oldest first for the chart.
     history = list(selectors.snapshot_history(merchant.pk)[: charts.CHART_SNAPSHOTS])[::-1]
     current = history[-1] if history and history[-1].is_current else None
-    statistics = selectors.complaint_statistics(merchant.pk)
-    for row in statistics["by_category"]:
+    statistics = cache.complaint_statistics(
+        merchant.public_id,
+        current.pk if current else None,
+        lambda: selectors.complaint_statistics(merchant.pk),
+    )
+    by_category = []
+    for row in statistics["by_category"]:  # a copy: the cached figures stay as they are
         try:
-            row["label"] = Category(row["category"]).label
+            label = Category(row["category"]).label
         except ValueError:
-            row["label"] = row["category"]
+            label = row["category"]
+        by_category.append({**row, "label": label})
+    statistics = {**statistics, "by_category": by_category}
     median = statistics["median_days_to_resolve"]
     return {
         "merchant": merchant,

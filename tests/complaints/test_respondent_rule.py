@@ -146,3 +146,46 @@ def test_reasons_are_plain_words_in_the_readers_language():
 def test_unknown_purchase_mode_is_refused():
     with pytest.raises(ValueError, match="purchase mode"):
         propose_respondents(purchase_mode="teleport", seller=SUBJECT["adequate"])
+
+
+# The respondents step asks for these parties, in this order, per purchase mode (DESIGN.md,
+# responsibility rules): the main party in law first; only it must be given.
+EXPECTED_SLOTS = {
+    "direct": ("seller", "platform"),
+    "marketplace": ("seller", "platform"),
+    "agent_spot": ("agent", "platform"),
+    "agent_non_spot": ("agent", "seller", "platform"),
+}
+EXPECTED_REQUIRED = {
+    "direct": "seller",
+    "marketplace": "seller",
+    "agent_spot": "agent",
+    "agent_non_spot": "agent",
+}
+
+
+def test_the_parties_asked_for_and_the_one_required_in_each_purchase_mode():
+    from complaints.respondents import REQUIRED_SLOT, SLOTS_BY_MODE
+
+    assert {str(mode): slots for mode, slots in SLOTS_BY_MODE.items()} == EXPECTED_SLOTS
+    assert {str(mode): slot for mode, slot in REQUIRED_SLOT.items()} == EXPECTED_REQUIRED
+
+
+def test_a_party_is_empty_by_default_and_cannot_be_changed():
+    import dataclasses
+
+    party = Party()
+    assert (party.merchant, party.name, party.url) == (None, "", "")
+    assert not party.given
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        party.name = "Changed"  # type: ignore[misc]
+
+
+def test_the_same_unsaved_merchant_is_the_same_party_and_two_unsaved_ones_are_not():
+    # The rule runs on merchants not saved yet (a preview): identity, not the missing pk.
+    one = Merchant(legal_name="One")
+    other = Merchant(legal_name="One")
+    assert Party(merchant=one).same_merchant_as(Party(merchant=one))
+    assert not Party(merchant=one).same_merchant_as(Party(merchant=other))
+    assert Party(merchant=_merchant(5)).same_merchant_as(Party(merchant=_merchant(5)))
+    assert not Party(merchant=_merchant(5)).same_merchant_as(Party(name="Merchant 5"))

@@ -194,3 +194,87 @@ def test_each_right_cites_its_legal_basis_and_an_official_source():
 
         assert basis in str(right.legal_basis)
         assert right.source_url == source
+
+
+# --- every state, by hand ------------------------------------------------------------------
+
+# The 27 member states of the European Union (ISO 3166-1 alpha-2; Greece is "GR") and the
+# three EEA states outside it, where Directive 2011/83/EU applies (EEA Joint Committee Decision
+# No 181/2012).
+EU_MEMBER_STATES = (
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+EEA_OUTSIDE_EU = ("IS", "LI", "NO")
+# European countries outside both: the Directive does not apply there.
+NEITHER = ("CH", "GB", "TR", "RS", "UA", "AL", "AD", "MC", "SM", "VA", "BA", "ME", "MK", "MD")
+
+
+def test_every_member_state_and_eea_state_has_the_fourteen_day_withdrawal():
+    assert len(EU_MEMBER_STATES) == 27
+    for country in (*EU_MEMBER_STATES, *EEA_OUTSIDE_EU):
+        right = _one(country)
+        assert (right.code, right.family) == ("eu_fourteen_day_withdrawal", "eu_eea"), country
+
+
+def test_no_european_country_outside_the_eu_and_eea_gets_the_directive():
+    for country in NEITHER:
+        assert _one(country).family != "eu_eea", country
+    assert _one("GB").family == "uk"
+    assert _one("CN").family == "china"
+    assert _one("CH").family == "general"
+    assert _one("EL").family == "general"  # the EU's own code for Greece is not ISO 3166
+
+
+# The provision each exclusion cites, per family (the note the consumer reads).
+EXCLUSION_CITES = {
+    "CN": {
+        "made_to_order": "CRPL art. 25(1)(1)",
+        "perishable": "CRPL art. 25(1)(2)",
+        "unsealed_media": "CRPL art. 25(1)(3)",
+        "newspapers": "CRPL art. 25(1)(4)",
+        "confirmed_not_returnable": "CRPL art. 25(2)",
+    },
+    "DE": {
+        "made_to_order": "Directive 2011/83/EU art. 16(c)",
+        "perishable": "Directive 2011/83/EU art. 16(d)",
+        "unsealed_hygiene": "Directive 2011/83/EU art. 16(e)",
+        "unsealed_media": "Directive 2011/83/EU art. 16(i)",
+        "newspapers": "Directive 2011/83/EU art. 16(j)",
+    },
+    "GB": {
+        "made_to_order": "Consumer Contracts Regulations 2013 reg. 28",
+        "perishable": "Consumer Contracts Regulations 2013 reg. 28",
+        "unsealed_hygiene": "Consumer Contracts Regulations 2013 reg. 28",
+        "unsealed_media": "Consumer Contracts Regulations 2013 reg. 28",
+        "newspapers": "Consumer Contracts Regulations 2013 reg. 28",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("country", "exception"),
+    [(c, e) for c, cites in EXCLUSION_CITES.items() for e in cites],
+)
+def test_an_exclusion_cites_its_provision(country, exception):
+    note = str(_one(country, exception=exception).note)
+    assert note.startswith(EXCLUSION_CITES[country][exception] + ":")
+
+
+def test_each_family_has_its_period_and_extension():
+    # (days counted after delivery, months added if the seller did not inform the consumer)
+    # CRPL art. 25: 7 days, no extension; CRD arts. 9-10 and CCR regs. 30-31: 14 days, 12 months.
+    delivered = date(2026, 3, 1)
+    expected = {
+        "CN": (date(2026, 3, 8), date(2026, 3, 8)),
+        "FR": (date(2026, 3, 15), date(2027, 3, 15)),
+        "GB": (date(2026, 3, 15), date(2027, 3, 15)),
+    }
+    for country, (informed, not_informed) in expected.items():
+        assert _one(country, delivered_on=delivered, informed="yes").deadline == informed
+        assert _one(country, delivered_on=delivered, informed="no").deadline == not_informed
+
+
+def test_the_rights_method_has_a_version():
+    from complaints.rights import METHOD_VERSION
+
+    assert METHOD_VERSION == "rights-2026.1"

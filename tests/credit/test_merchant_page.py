@@ -185,3 +185,40 @@ def test_the_credit_section_adds_a_fixed_number_of_queries(
     # As many as for a merchant without any (tests/merchants/test_public_pages.py).
     with django_assert_max_num_queries(12):
         client.get(rated.get_absolute_url())
+
+
+def test_the_figures_come_from_the_cache_on_the_next_visit(client, rated):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        before = _page(client, rated)
+    with CaptureQueriesContext(connection) as second:
+        after = _page(client, rated)
+
+    assert after == before
+    # By category, the median's middle durations, the ratings: read once, not on every visit.
+    assert len(first) - len(second) == 3
+    assert not [q for q in second.captured_queries if "odr_caserating" in q["sql"]]
+
+
+def test_a_new_snapshot_shows_new_figures_at_once(client, rated):
+    assert "67% (2 of 3 decided complaints resolved or settled)" in _page(client, rated)
+
+    decided_case(rated, "resolved_by_merchant", category="defective", closed_after_days=2)
+    services.credit_recompute(merchant_ids=[rated.pk], now=NOW + DAY)
+
+    assert "75% (3 of 4 decided complaints resolved or settled)" in _page(client, rated)
+
+
+def test_figures_that_do_not_move_the_credit_are_shown_once_the_cache_expires(
+    client, rated, settings
+):
+    settings.CREDIT_STATISTICS_CACHE_SECONDS = 300
+    case = rated.respondent_in.first().complaint.case
+    with time_machine.travel(NOW, tick=False):
+        assert "No rating yet." in _page(client, rated)
+        CaseRating.objects.create(case=case, score=4)  # a rating does not recompute the credit
+        assert "No rating yet." in _page(client, rated)
+    with time_machine.travel(NOW + dt.timedelta(seconds=301), tick=False):
+        assert "4.0 of 5 (1 rating)" in _page(client, rated)

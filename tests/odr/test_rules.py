@@ -266,3 +266,11 @@ def test_a_closed_offer_is_neither_answered_nor_withdrawn():
     actions = rules.party_actions(_case("negotiation"), "consumer", offers=closed, rated=False)
     assert actions["answerable_offers"] == set()
     assert actions["withdrawable_offers"] == set()
+
+
+def test_the_table_cannot_be_changed_at_run_time():
+    # A transition is a value: no request may move a cell of the state machine.
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rules.TRANSITIONS["accept"].target = "resolved"
