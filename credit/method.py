@@ -166,7 +166,8 @@ def grade_for(score: int | None) -> str:
     for minimum, grade in GRADE_TABLE:
         if score >= minimum:
             return grade
-    return Grade.F
+    # Scores run from 0 to 1000 and the table's last row starts at 0: below it is a bug.
+    raise ValueError(f"a credit score below 0: {score}")
 
 
 def _share_factor(name: str, *, cases: int, favourable_cases: int, weight: float, good: float):
@@ -216,8 +217,8 @@ def rate(inputs: MerchantInputs, *, half_life_days: float, min_sample: float) ->
         weight=inputs.fulfilment_weight,
         good=inputs.fulfilled_weight,
     )
-    volume = inputs.annual_order_volume or 0
-    if volume > 0:
+    volume = inputs.annual_order_volume
+    if volume:  # not declared (None) or declared as none (0): no rate
         # A steady flow of c cases a year sums to c * half-life / ln 2 in decay weight.
         per_year = inputs.decided_weight * math.log(2) * 365.0 / half_life_days
         per_1000 = per_year / volume * 1000.0

@@ -344,3 +344,49 @@ def test_the_score_is_rounded_to_the_nearest_point():
     assert rating.score == 684
     # ... and 0.5 x 0.53 = 0.265: 681.18 -> 681
     assert _rate(MerchantInputs(completeness=53, sample_weight=2.0)).score == 681
+
+
+def test_a_score_below_zero_is_a_bug_not_a_grade():
+    with pytest.raises(ValueError):
+        method.grade_for(-1)
+
+
+def test_a_merchant_without_cases_has_empty_inputs():
+    # What credit_inputs gives a merchant no case names: nothing counted, nothing declared.
+    assert vars(MerchantInputs()) == {
+        "completeness": 0,
+        "verification_state": "unverified",
+        "annual_order_volume": None,
+        "case_count": 0,
+        "sample_weight": 0.0,
+        "responsiveness_cases": 0,
+        "responsiveness_on_time_cases": 0,
+        "responsiveness_weight": 0.0,
+        "responsiveness_on_time_weight": 0.0,
+        "decided_cases": 0,
+        "resolved_cases": 0,
+        "decided_weight": 0.0,
+        "decided_mass": 0.0,
+        "resolved_mass": 0.0,
+        "fulfilment_cases": 0,
+        "fulfilled_cases": 0,
+        "fulfilment_weight": 0.0,
+        "fulfilled_weight": 0.0,
+    }
+
+
+def test_each_factors_effective_sample_is_rounded_to_four_decimals_as_stored():
+    rating = _rate(
+        MerchantInputs(
+            responsiveness_cases=2,
+            responsiveness_weight=1.234567,
+            decided_cases=2,
+            decided_weight=2.345678,
+            fulfilment_cases=1,
+            fulfilment_weight=0.987654,
+        )
+    )
+    f = rating.factors
+    assert f["responsiveness"]["effective_sample"] == 1.2346
+    assert f["resolution"]["effective_sample"] == 2.3457
+    assert f["fulfilment"]["effective_sample"] == 0.9877
