@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import validate_delivery_date, validate_order_date
+from core.forms import CachedOptionsSelect
 from core.money import check_amount_bound, currency_choices, parse_amount, validate_currency
 from core.text import CleanTextMixin
 
@@ -44,7 +45,7 @@ class PurchaseForm(CleanTextMixin, forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("For example 129.90"),
     )
-    currency = forms.ChoiceField(label=_("Currency"), choices=())
+    currency = forms.ChoiceField(label=_("Currency"), choices=(), widget=CachedOptionsSelect)
     # What the consumer's statutory rights depend on (complaints.rights).
     delivery = forms.ChoiceField(
         label=_("Has the order arrived?"), choices=Delivery.choices, widget=forms.RadioSelect

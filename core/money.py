@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -48,11 +49,15 @@ def _babel_locale() -> str:
 
 def currency_choices() -> list[tuple[str, str]]:
     """(code, "CODE - name") pairs in the active language, common currencies first."""
-    locale = _babel_locale()
+    return list(_currency_choices(_babel_locale()))
+
+
+@functools.cache
+def _currency_choices(locale: str) -> tuple[tuple[str, str], ...]:
     # The currencies most cross-border purchases here are paid in, then the rest by code.
     common = ["EUR", "USD", "CNY", "GBP", "JPY", "HKD", "KRW", "TWD", "SGD", "AUD", "CAD", "CHF"]
     rest = sorted(CURRENCY_CODES - set(common))
-    return [(c, f"{c} - {get_currency_name(c, locale=locale)}") for c in common + rest]
+    return tuple((c, f"{c} - {get_currency_name(c, locale=locale)}") for c in common + rest)
 
 
 def validate_currency(code: str) -> str:

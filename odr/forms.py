@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CachedOptionsSelect
 from core.money import currency_choices
 from core.text import CleanTextMixin
 
@@ -28,7 +29,7 @@ class OfferForm(VersionedForm):
         help_text=_("Leave empty for a replacement or repair without money."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    currency = forms.ChoiceField(label=_("Currency"), required=False, widget=CachedOptionsSelect)
     terms = forms.CharField(
         label=_("Terms"),
         required=False,

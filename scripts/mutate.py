@@ -108,6 +108,22 @@ _PATH_LINE = (
 )
 EQUIVALENT: list[dict[str, str]] = [
     {
+        "module": "credit/method.py",
+        "operator": "core/ReplaceBinaryOperator_Div_Mul",
+        "before": '"value": 1.0 / (1.0 + per_1000 / COMPLAINT_RATE_SCALE),',
+        "after": '"value": 1.0 / (1.0 + per_1000 * COMPLAINT_RATE_SCALE),',
+        "reason": "version 1's scale is 1.0 (docs/credit.md): dividing and multiplying by it "
+        "are the same; the constant stays so that a later version can change it",
+    },
+    {
+        "module": "credit/method.py",
+        "operator": "core/NumberReplacer",
+        "before": "score = min(1000, math.floor(1000 * weighted / total + 0.5))",
+        "after": "score = min( 1001, math.floor(1000 * weighted / total + 0.5))",
+        "reason": "every factor's value is at most 1, so the weighted mean never exceeds 1 and "
+        "the cap never binds; it stays as the published bound of the scale (0-1000)",
+    },
+    {
         "module": "merchants/normalize.py",
         "operator": "redress/ReplaceString",
         "before": _HOST_LINE,

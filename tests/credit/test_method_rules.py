@@ -390,3 +390,20 @@ def test_each_factors_effective_sample_is_rounded_to_four_decimals_as_stored():
     assert f["responsiveness"]["effective_sample"] == 1.2346
     assert f["resolution"]["effective_sample"] == 2.3457
     assert f["fulfilment"]["effective_sample"] == 0.9877
+
+
+def test_inputs_and_ratings_are_values():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        MerchantInputs().completeness = 100  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _rate(MerchantInputs()).score = 1000  # type: ignore[misc]
+
+
+def test_one_declared_order_a_year_is_a_volume():
+    # 1 decided case of decay weight 1 with the default half-life: 1 x ln 2 x 365 / 365 cases
+    # a year, per 1 order = 693.1 per 1,000 orders; value 1 / (1 + 693.1) = 0.0014.
+    rating = _rate(MerchantInputs(annual_order_volume=1, decided_weight=1.0, decided_cases=1))
+    assert rating.factors["complaint_rate"]["per_1000_orders"] == 693.1472
+    assert rating.factors["complaint_rate"]["value"] == 0.0014
