@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -318,14 +319,37 @@ def desk_counts(user, *, now: datetime | None = None) -> dict:
     """What the desk's quick filters and the dashboard count, for ``user`` (a mediator): open
     cases assigned to them, unassigned, overdue, due within 48 hours, held for screening,
     waiting on the consumer's answer, open cases by stage, and cases opened on each of the last
-    seven days (oldest first). Four queries, each answered from an index whatever the number of
-    closed cases: the open cases' counts from ``odr_case_desk_counts_idx`` alone, the held ones
-    from the complaints' partial index of held complaints."""
+    seven days (oldest first).
+
+    The mediator's own count is one query on ``odr_case_desk_counts_idx``. The others count
+    every open case (four queries, each answered from an index whatever the number of closed
+    cases) and are the same for every mediator: they are kept in the cache for
+    ODR_DESK_CACHE_SECONDS, so a desk page counts them at most that often."""
     now = now or timezone.now()
+    mine = Case.objects.filter(state__in=OPEN_STATES, mediator=user).count()
+    return {**desk_cached(DESK_COUNTS_KEY, lambda: _shared_desk_counts(now)), "mine": mine}
+
+
+DESK_COUNTS_KEY = "odr:desk:counts"
+
+
+def desk_cached(key: str, compute):
+    """``compute()``, kept in the cache under ``key`` for ODR_DESK_CACHE_SECONDS (0: not kept;
+    the cache unreachable: computed each time)."""
+    seconds = settings.ODR_DESK_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=seconds)
+    return found
+
+
+def _shared_desk_counts(now: datetime) -> dict:
     open_cases = Case.objects.filter(state__in=OPEN_STATES)
     counts = open_cases.aggregate(
         open=Count("pk"),
-        mine=Count("pk", filter=Q(mediator=user)),
         unassigned=Count("pk", filter=Q(mediator__isnull=True)),
         overdue=Count("pk", filter=Q(deadline_at__lte=now)),
         due_soon=Count("pk", filter=Q(deadline_at__gt=now, deadline_at__lte=now + DUE_SOON)),

@@ -105,6 +105,12 @@ CREDIT_MEMORY_SECONDS = 60
 # rating) are at most this old.
 CREDIT_STATISTICS_CACHE_SECONDS = 300
 # Webhook deliveries: seconds each request may take, and attempts in all.
+# Seconds the mediators' desk may show counts of all open cases (open, unassigned, overdue,
+# due soon, held, waiting on the consumer, by stage, the week's chart), the queue's number of
+# matching cases and its list of merchant countries before counting again: each count reads
+# every open case (hundreds of thousands at full scale). A mediator's own count is always live.
+# 0: count on every page.
+ODR_DESK_CACHE_SECONDS = int_var("ODR_DESK_CACHE_SECONDS", 30, minimum=0)
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
 # Seconds before the second attempt; each later one waits twice as long, up to the maximum

@@ -20,6 +20,10 @@ REDRESS_STAFF_OTP_REQUIRED = False
 if not REDIS_URL:  # noqa: F405
     CACHES = {**CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # noqa: F405
 
+# The desk counts on every page in tests (one test's counts must not be another's); the tests
+# of the desk's cache switch it on.
+ODR_DESK_CACHE_SECONDS = 0
+
 # Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
 # real worker against the configured broker.
 CELERY_TASK_ALWAYS_EAGER = True

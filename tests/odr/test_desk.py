@@ -74,8 +74,8 @@ def test_the_quick_filters_show_their_counts(desk, queue):
     assert 'href="?state=all"' in page
 
 
-def test_the_desk_counts_take_four_queries(mediator, queue, django_assert_num_queries):
-    with django_assert_num_queries(4):
+def test_the_desk_counts_take_five_queries(mediator, queue, django_assert_num_queries):
+    with django_assert_num_queries(5):
         counts = desk_counts(mediator)
 
     assert (counts["open"], counts["mine"], counts["overdue"], counts["due_soon"]) == (4, 1, 1, 1)
@@ -144,3 +144,87 @@ def test_the_desk_s_sign_in_page_follows_the_browser(client):
     response = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
 
     assert '<html lang="zh-hans"' in response.content.decode()
+
+
+@pytest.fixture
+def kept_desk(settings):
+    """The desk's cache switched on (as in production), empty to begin with."""
+    from django.core.cache import cache
+
+    settings.ODR_DESK_CACHE_SECONDS = 30
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_shared_counts_are_kept_and_the_mediators_own_is_live(
+    kept_desk, mediator, queue, django_assert_num_queries
+):
+    with django_assert_num_queries(5):
+        first = desk_counts(mediator)
+    services.case_assign_mediator(
+        case_id=queue["soon"].case.pk, mediator=mediator, assigned_by=mediator
+    )
+    with django_assert_num_queries(1):  # the mediator's own count only
+        second = desk_counts(mediator)
+
+    assert (first["mine"], second["mine"]) == (1, 2)
+    assert (first["unassigned"], second["unassigned"]) == (3, 3)  # kept for 30 seconds
+    assert second["by_state"] == first["by_state"]
+
+
+def test_the_kept_counts_are_counted_again_after_the_delay(kept_desk, mediator, queue):
+    import time_machine
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert desk_counts(mediator)["unassigned"] == 3
+        services.case_assign_mediator(
+            case_id=queue["soon"].case.pk, mediator=mediator, assigned_by=mediator
+        )
+        clock.shift(timedelta(seconds=31))
+        assert desk_counts(mediator)["unassigned"] == 2
+
+
+def test_a_second_queue_page_counts_nothing_again(kept_desk, desk, queue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        page = desk.get(QUEUE)
+    with CaptureQueriesContext(connection) as second:
+        again = desk.get(QUEUE)
+
+    # The four shared counts, the merchants' countries, the queue's number of matches.
+    assert len(first) - len(second) == 6
+    assert again.context["cl"].result_count == page.context["cl"].result_count == 4
+    assert [c.pk for c in again.context["cl"].result_list] == [
+        c.pk for c in page.context["cl"].result_list
+    ]
+
+
+def test_each_rows_checkbox_is_djangos_own(mediator, queue):
+    from django.contrib import admin as django_admin
+
+    from odr.admin import CaseAdmin
+
+    case = queue["soon"].case
+    ours = CaseAdmin(Case, django_admin.site).action_checkbox(case)
+    djangos = django_admin.ModelAdmin(Case, django_admin.site).action_checkbox(case)
+
+    assert str(ours) == str(djangos)
+
+
+def test_the_queue_names_each_category_in_the_mediators_language(client, mediator, queue):
+    from complaints.models import Complaint
+
+    Complaint.objects.filter(pk=queue["soon"].case.complaint_id).update(category="non_delivery")
+    client.force_login(mediator)
+
+    english = client.get(QUEUE).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(QUEUE).content.decode()
+
+    assert "<td>Not delivered or delivered late</td>" in english.replace(
+        ' class="field-category"', ""
+    )
+    assert "<td>未发货或延迟发货</td>" in chinese.replace(' class="field-category"', "")
