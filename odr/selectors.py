@@ -327,7 +327,8 @@ def desk_counts(user, *, now: datetime | None = None) -> dict:
     ODR_DESK_CACHE_SECONDS, so a desk page counts them at most that often."""
     now = now or timezone.now()
     mine = Case.objects.filter(state__in=OPEN_STATES, mediator=user).count()
-    return {**desk_cached(DESK_COUNTS_KEY, lambda: _shared_desk_counts(now)), "mine": mine}
+    shared = desk_cached(DESK_COUNTS_KEY, lambda: _shared_desk_counts(now))
+    return {**shared, "mine": mine, "kept_seconds": settings.ODR_DESK_CACHE_SECONDS}
 
 
 DESK_COUNTS_KEY = "odr:desk:counts"

@@ -228,3 +228,15 @@ def test_the_queue_names_each_category_in_the_mediators_language(client, mediato
         ' class="field-category"', ""
     )
     assert "<td>未发货或延迟发货</td>" in chinese.replace(' class="field-category"', "")
+
+
+def test_the_desk_says_how_old_its_counts_may_be(kept_desk, desk, queue):
+    queue_page = desk.get(QUEUE).content.decode()
+    dashboard = desk.get(reverse("admin:index")).content.decode()
+    desk.cookies["django_language"] = "zh-hans"
+    chinese = desk.get(QUEUE).content.decode()
+
+    note = "Counts of all open cases may be up to 30 seconds old"
+    assert note in queue_page
+    assert note in dashboard
+    assert "所有未结案件的数量最多可能滞后 30 秒" in chinese
