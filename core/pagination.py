@@ -1,11 +1,19 @@
 """Page-number pagination for the API: a malformed page number is a 400 naming the parameter.
 
 The schema says what the view accepts (an integer from 1), so the documented parameter and the
-check below are the same rule.
+check below are the same rule. CachedCountPaginator counts the rows of a long list at most every
+few seconds per query.
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
@@ -37,3 +45,50 @@ class StrictPageNumberPagination(PageNumberPagination):
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
                 parameter["allowEmptyValue"] = True
         return parameters
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose number of matching rows is kept in the cache, per query, for the
+    seconds the setting named ``count_seconds_setting`` says (0: counted every time). Counting
+    a long list (every merchant, every open case) costs more than reading the page shown; the
+    page itself is always read fresh, so only the number of pages may be that old."""
+
+    count_seconds_setting = ""
+
+    @cached_property
+    def count(self):
+        seconds = (
+            getattr(settings, self.count_seconds_setting, 0) if self.count_seconds_setting else 0
+        )
+        query = getattr(self.object_list, "query", None)
+        if not seconds or query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # a filter nothing can match
+            return 0
+        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
+        key = f"pagination:count:{digest}"
+        found = cache.get(key)
+        if found is None:
+            found = Paginator.count.func(self)
+            cache.set(key, found, timeout=seconds)
+        return found
+
+    def page(self, number):
+        # Django's Paginator ends the last page at the count; a kept count may be short of the
+        # rows there are now, so the last page reads up to a full page instead of losing them.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top += self.orphans
+        return self._get_page(self.object_list[bottom:top], number, self)
+
+
+class DirectoryPagination(StrictPageNumberPagination):
+    """The merchant directory's pages: its total counted at most every
+    DIRECTORY_COUNT_CACHE_SECONDS."""
+
+    class django_paginator_class(CachedCountPaginator):
+        count_seconds_setting = "DIRECTORY_COUNT_CACHE_SECONDS"

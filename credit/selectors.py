@@ -298,7 +298,9 @@ def current_snapshots(merchant_ids: Iterable[int]) -> dict[int, CreditSnapshot]:
 def with_current_grade(merchants: QuerySet[Merchant]) -> QuerySet[Merchant]:
     """Annotate ``credit_grade`` (NR when never computed) and ``credit_score`` from each
     merchant's current snapshot, in the same query."""
-    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True)
+    # order_by(): one current snapshot per merchant, and the model's ordering would join the
+    # merchant again in each subquery.
+    current = CreditSnapshot.objects.filter(merchant=OuterRef("pk"), is_current=True).order_by()
     return merchants.annotate(
         credit_grade=Coalesce(Subquery(current.values("grade")[:1]), Value(Grade.NOT_RATED.value)),
         credit_score=Subquery(current.values("score")[:1]),

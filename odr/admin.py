@@ -4,21 +4,18 @@ directly: the admin's own change form is off for everyone."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +26,7 @@ from complaints.rights import Status, complaint_rights
 from core.admin import ReadOnlyTabularInline
 from core.downloads import private_file_response
 from core.money import format_money
+from core.pagination import CachedCountPaginator
 from merchants.models import Merchant, MerchantRole
 
 from . import events, forms, rules, services
@@ -212,7 +210,6 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-        from django.conf import settings
 
         return settings.LANGUAGES
 
@@ -334,20 +331,11 @@ def _right_summary(right) -> str:
     return f"{right.note or right.remedy} {right.legal_basis}".strip()
 
 
-class DeskPaginator(Paginator):
+class DeskPaginator(CachedCountPaginator):
     """The queue's paginator: how many cases match a filter is counted at most every
     ODR_DESK_CACHE_SECONDS per filter (counting every open case costs more than the page)."""
 
-    @cached_property
-    def count(self):
-        if not settings.ODR_DESK_CACHE_SECONDS:
-            return super().count
-        try:
-            sql, params = self.object_list.query.sql_with_params()
-        except EmptyResultSet:  # a filter nothing can match (an unknown stage)
-            return 0
-        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-        return desk_cached(f"odr:desk:count:{digest}", lambda: Paginator.count.func(self))
+    count_seconds_setting = "ODR_DESK_CACHE_SECONDS"
 
 
 @admin.register(Case)

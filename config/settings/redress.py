@@ -111,6 +111,9 @@ CREDIT_STATISTICS_CACHE_SECONDS = 300
 # every open case (hundreds of thousands at full scale). A mediator's own count is always live.
 # 0: count on every page.
 ODR_DESK_CACHE_SECONDS = int_var("ODR_DESK_CACHE_SECONDS", 30, minimum=0)
+# Seconds the API's merchant directory may answer an old total ("count") for one search before
+# counting again (every merchant, at full scale); its pages are always read fresh. 0: every time.
+DIRECTORY_COUNT_CACHE_SECONDS = int_var("DIRECTORY_COUNT_CACHE_SECONDS", 60, minimum=0)
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
 # Seconds before the second attempt; each later one waits twice as long, up to the maximum

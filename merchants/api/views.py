@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 
-from core.pagination import StrictPageNumberPagination
+from core.pagination import DirectoryPagination, StrictPageNumberPagination
 
 from ..models import Merchant, MerchantLink, Shop
 from . import schema
@@ -21,7 +21,7 @@ class MerchantListView(generics.ListAPIView):
 
     serializer_class = MerchantListSerializer
     filterset_class = MerchantFilter
-    pagination_class = StrictPageNumberPagination
+    pagination_class = DirectoryPagination
 
     def get_queryset(self):
         # MerchantFilter runs every request through selectors.merchants_search.
