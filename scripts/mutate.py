@@ -108,6 +108,21 @@ _PATH_LINE = (
 )
 EQUIVALENT: list[dict[str, str]] = [
     {
+        "module": "complaints/rights.py",
+        "operator": "redress/ReplaceString",
+        "before": 'country = (country or "").upper()',
+        "after": 'country = (country or "XXXX").upper()',
+        "reason": "no country and an unknown code (XXXX) both get the general answer",
+    },
+    {
+        "module": "complaints/rights.py",
+        "operator": "redress/ReplaceString",
+        "before": 'consumer_country=str(complaint.consumer_country or ""),',
+        "after": 'consumer_country=str(complaint.consumer_country or "XXXX"),',
+        "reason": "complaint_rights answers nothing before the country is given, and no "
+        "country and an unknown code both get the general answer",
+    },
+    {
         "module": "credit/method.py",
         "operator": "core/ReplaceBinaryOperator_Div_Mul",
         "before": '"value": 1.0 / (1.0 + per_1000 / COMPLAINT_RATE_SCALE),',

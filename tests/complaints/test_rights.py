@@ -279,3 +279,92 @@ def test_the_rights_method_has_a_version():
     from complaints.rights import METHOD_VERSION
 
     assert METHOD_VERSION == "rights-2026.1"
+
+
+# --- what is not known stays empty -----------------------------------------------------------
+
+
+def test_where_no_right_is_known_no_basis_or_source_is_invented():
+    right = _one("US")
+    assert (right.family, right.status) == ("general", "none")
+    assert (right.action, right.legal_basis, right.source_url) == ("", "", "")
+    assert right.deadline is None and right.deadline_if_not_informed is None
+
+
+def test_an_open_right_has_no_note():
+    assert _one("DE").note == ""
+
+
+def test_facts_not_given_mean_not_said_and_no_exception():
+    facts = Facts(consumer_country="DE", delivered_on=None)
+    assert (facts.informed, facts.exception) == ("", "none")
+
+
+def test_facts_rights_and_rules_are_values():
+    import dataclasses
+
+    from complaints.rights import RULES
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Facts(consumer_country="DE", delivered_on=None).consumer_country = "FR"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        _one("DE").status = "expired"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        next(iter(RULES.values())).days = 30
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),  # into the next year
+        (date(2026, 1, 31), 13, date(2027, 2, 28)),  # a year and a month, to a shorter month
+        (date(2026, 12, 31), 12, date(2027, 12, 31)),
+        (date(2027, 11, 30), 3, date(2028, 2, 29)),  # a leap year's February
+    ],
+)
+def test_adding_months_across_a_year(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_only_open_rights_are_open():
+    from complaints.rights import open_rights
+
+    rights = [_one("DE"), _one("DE", today=date(2027, 6, 1)), _one("DE", exception="perishable")]
+    assert [r.status for r in rights] == ["open", "expired", "excluded"]
+    assert open_rights(rights) == [rights[0]]
+
+
+@pytest.mark.parametrize(
+    ("country", "delivery"),
+    [("DE", ""), ("", "delivered"), ("", "")],
+    ids=["no-delivery", "no-country", "neither"],
+)
+def test_a_complaint_has_no_rights_before_both_answers(country, delivery):
+    from types import SimpleNamespace
+
+    from complaints.rights import complaint_rights
+
+    complaint = SimpleNamespace(
+        consumer_country=country,
+        delivery=delivery,
+        delivery_date=DELIVERED,
+        seller_informed="yes",
+        goods_exception="none",
+    )
+    assert complaint_rights(complaint, today=DELIVERED) == []
+
+
+def test_a_complaint_with_both_answers_has_its_right():
+    from types import SimpleNamespace
+
+    from complaints.rights import complaint_rights
+
+    complaint = SimpleNamespace(
+        consumer_country="DE",
+        delivery="delivered",
+        delivery_date=DELIVERED,
+        seller_informed="yes",
+        goods_exception="",
+    )
+    (right,) = complaint_rights(complaint, today=DELIVERED)
+    assert (right.code, right.deadline) == ("eu_fourteen_day_withdrawal", date(2026, 12, 15))
