@@ -21,16 +21,17 @@ from complaints.models import Category
 
 from .models import BodyKind, ReferralBody
 
-# Help that costs the consumer nothing comes before a court.
-KIND_ORDER = {
-    BodyKind.ECC_NETWORK: 0,
-    BodyKind.CONSUMER_AUTHORITY: 1,
-    BodyKind.CONSUMER_ASSOCIATION: 2,
-    BodyKind.ADR_BODY: 3,
-    BodyKind.INTERNATIONAL_PORTAL: 4,
-    BodyKind.SMALL_CLAIMS: 5,
-    BodyKind.INTERNET_COURT: 6,
-}
+# Between bodies that fit a case as specifically, this order of kinds: help that costs the
+# consumer nothing comes before a court. Every kind is listed.
+KIND_ORDER = (
+    BodyKind.ECC_NETWORK,
+    BodyKind.CONSUMER_AUTHORITY,
+    BodyKind.CONSUMER_ASSOCIATION,
+    BodyKind.ADR_BODY,
+    BodyKind.INTERNATIONAL_PORTAL,
+    BodyKind.SMALL_CLAIMS,
+    BodyKind.INTERNET_COURT,
+)
 
 
 # A court comes after every other kind of body, however specific.
@@ -141,7 +142,7 @@ def suggest(bodies, facts: CaseFacts) -> list[Suggestion]:
         key=lambda s: (
             s.body.kind in COURTS,
             -s.score,
-            KIND_ORDER.get(s.body.kind, 99),
+            KIND_ORDER.index(s.body.kind),
             s.body.name,
             s.body.pk,
         ),

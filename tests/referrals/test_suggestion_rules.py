@@ -219,3 +219,16 @@ def test_inactive_and_unfitting_bodies_are_not_proposed():
         ]
     )
     assert [s.body.name for s in suggest(bodies, DE_FR)] == ["fits"]
+
+
+def test_facts_not_known_are_empty_and_facts_and_proposals_are_values():
+    import dataclasses
+
+    facts = CaseFacts()
+    assert (facts.consumer_country, facts.trader_country, facts.category) == ("", "", "")
+    assert (facts.amount, facts.currency) == (None, "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts.consumer_country = "DE"  # type: ignore[misc]
+    (proposal,) = suggest([_body()], DE_FR)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        proposal.score = 99  # type: ignore[misc]
