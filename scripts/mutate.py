@@ -773,6 +773,20 @@ def _markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shares(modules: list[str], jobs: int) -> list[list[str]]:
+    seconds = {}
+    previous = RESULTS / "mutation.json"
+    if previous.exists():
+        seconds = {r["module"]: r["seconds"] for r in json.loads(previous.read_text())["modules"]}
+    shares: list[list[str]] = [[] for _ in range(jobs)]
+    loads = [0.0] * jobs
+    for module in sorted(modules, key=lambda m: -seconds.get(m, 60.0)):
+        least = loads.index(min(loads))
+        shares[least].append(module)
+        loads[least] += seconds.get(module, 60.0)
+    return shares
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: all)")
@@ -798,8 +812,9 @@ def main() -> int:
     if jobs == 1:
         results = run_worker(modules, WORK / "w0")
     else:
-        # Two workers, each with its own copy and server; modules dealt out alternately.
-        shares = [modules[i::jobs] for i in range(jobs)]
+        # Two workers, each with its own copy and server; modules dealt out by their time in
+        # the last run (longest first, each to the less loaded worker).
+        shares = _shares(modules, jobs)
         workers = [
             subprocess.Popen(  # noqa: S603 - our own interpreter and script
                 [sys.executable, str(Path(__file__).resolve()), "--worker", str(i), *share]
