@@ -306,8 +306,15 @@ def complaints_without_case(now: datetime | None = None) -> QuerySet[Complaint]:
 # --- notifications ------------------------------------------------------------------------
 
 
+# The page header counts unread notifications up to this many ("99+" beyond): a count that
+# reads every unread row would grow with them on every page.
+UNREAD_COUNT_LIMIT = 100
+
+
 def unread_notification_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The user's unread notifications, counted up to UNREAD_COUNT_LIMIT."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True).order_by()
+    return unread.values("pk")[:UNREAD_COUNT_LIMIT].count()
 
 
 # --- the mediators' desk ------------------------------------------------------------------

@@ -125,6 +125,35 @@ def test_the_header_shows_the_unread_count_with_one_query(client, django_assert_
     assert "Notifications (3 unread)" in html
 
 
+@pytest.mark.parametrize(
+    ("unread", "shown"), [(99, "99 unread"), (100, "99+ unread"), (130, "99+ unread")]
+)
+def test_the_header_counts_up_to_ninety_nine_then_says_more(client, unread, shown):
+    user = UserFactory()
+    Notification.objects.bulk_create(
+        Notification(user=user, kind="x", text=str(n)) for n in range(unread)
+    )
+    client.force_login(user)
+
+    html = client.get("/").content.decode()
+    assert f"Notifications ({shown})" in html
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get("/zh-hans/").content.decode()
+    assert ("通知（99+ 条未读）" in chinese) == (unread >= 100)  # noqa: RUF001
+
+
+def test_the_header_count_reads_at_most_a_hundred_rows(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    (count,) = [q["sql"] for q in queries.captured_queries if "odr_notification" in q["sql"]]
+    assert "LIMIT 100" in count
+
+
 def test_anonymous_visitors_cost_no_notification_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         client.get("/")
