@@ -189,3 +189,13 @@ def test_the_same_unsaved_merchant_is_the_same_party_and_two_unsaved_ones_are_no
     assert not Party(merchant=one).same_merchant_as(Party(merchant=other))
     assert Party(merchant=_merchant(5)).same_merchant_as(Party(merchant=_merchant(5)))
     assert not Party(merchant=_merchant(5)).same_merchant_as(Party(name="Merchant 5"))
+
+
+def test_a_proposed_respondent_cannot_be_changed():
+    import dataclasses
+
+    (proposed,) = propose_respondents(
+        purchase_mode="direct", seller=SUBJECT["adequate"], agent=Party(), platform=Party()
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        proposed.role = "platform_operator"  # type: ignore[misc]
