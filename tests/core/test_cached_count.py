@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 
 from core.pagination import CachedCountPaginator
@@ -27,7 +28,9 @@ def kept(settings):
     cache.clear()
 
 
-def test_the_count_is_kept_for_the_configured_seconds_and_the_page_is_fresh(kept):
+def test_the_count_is_kept_for_the_configured_seconds_and_the_page_is_fresh(kept, monkeypatch):
+    # A cache in this process, whose entries expire on the travelling clock (Redis's do not).
+    monkeypatch.setattr("core.pagination.cache", LocMemCache("count-test", {}))
     MerchantFactory.create_batch(3)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         assert Kept(Merchant.objects.order_by("pk"), 2).count == 3

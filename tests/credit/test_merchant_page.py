@@ -212,8 +212,12 @@ def test_a_new_snapshot_shows_new_figures_at_once(client, rated):
 
 
 def test_figures_that_do_not_move_the_credit_are_shown_once_the_cache_expires(
-    client, rated, settings
+    client, rated, settings, monkeypatch
 ):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    # A cache in this process, whose entries expire on the travelling clock (Redis's do not).
+    monkeypatch.setattr("credit.cache.cache", LocMemCache("statistics-test", {}))
     settings.CREDIT_STATISTICS_CACHE_SECONDS = 300
     case = rated.respondent_in.first().complaint.case
     with time_machine.travel(NOW, tick=False):
