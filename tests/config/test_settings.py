@@ -190,6 +190,9 @@ PROJECT_DEFAULTS = {
     "CREDIT_CACHE_TIMEOUT": 3600,
     "CREDIT_MEMORY_CHECK_SECONDS": 0.25,
     "CREDIT_MEMORY_SECONDS": 60,
+    "CREDIT_STATISTICS_CACHE_SECONDS": 300,
+    "ODR_DESK_CACHE_SECONDS": 30,
+    "DIRECTORY_COUNT_CACHE_SECONDS": 60,
     "CREDIT_WEBHOOK_TIMEOUT": 10,
     "CREDIT_WEBHOOK_MAX_ATTEMPTS": 8,
     "CREDIT_WEBHOOK_BACKOFF": 30,
@@ -231,7 +234,7 @@ print(json.dumps(values))
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("REDRESS_", "CREDIT_"))
+        if not k.startswith(("REDRESS_", "CREDIT_", "ODR_", "DIRECTORY_"))
         and k not in {"SITE_URL", "TRUSTED_PROXY_COUNT"}
     }
     result = subprocess.run(  # noqa: S603 - fixed arguments
