@@ -190,12 +190,12 @@ def complaint_set_respondents(
         )
         for p in proposed
     )
-    # The marketplace as the consumer gave it, answering or not (see Complaint.platform_merchant).
+    # The marketplace chosen from the directory, answering or not (Complaint.platform_merchant);
+    # the purchase step's fields, the typed platform name among them, stay as that step saved
+    # them.
     complaint.platform_merchant = platform.merchant
-    if platform.merchant is None and platform.name.strip():
-        complaint.platform_name = platform.name.strip()[:200]
     _advance(complaint, "respondents")
-    complaint.save(update_fields=["draft_step", "platform_merchant", "platform_name", "updated_at"])
+    complaint.save(update_fields=["draft_step", "platform_merchant", "updated_at"])
     return respondents
 
 

@@ -1,5 +1,6 @@
 """Counting events in a time window in the limits cache (the API's per-key rate), in one round
-trip; counted in this process alone while Redis cannot be reached."""
+trip; counted in this process alone while Redis cannot be reached. ``kept``: a computed value
+kept in the default cache for some seconds."""
 
 from __future__ import annotations
 
@@ -18,6 +19,32 @@ _local_lock = threading.Lock()
 # Past this many keys, windows that have ended are dropped (one entry per API key and window).
 _LOCAL_PRUNE_AT = 10_000
 _outage = False
+
+
+def kept_cache():
+    """The cache ``kept`` stores in (the default one: Redis, or files or memory)."""
+    return caches["default"]
+
+
+def kept(key: str, compute, *, seconds: int):
+    """``compute()``, kept in the cache under ``key`` for ``seconds`` (0: computed every time).
+    A cache that cannot be reached only costs the computation; None is never kept."""
+    if not seconds:
+        return compute()
+    cache = kept_cache()
+    try:
+        found = cache.get(key)
+    except Exception:  # any cache failure: computed, as if nothing were kept
+        logger.warning("Cache unavailable; computing %s", key, exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value, timeout=seconds)
+    except Exception:
+        logger.warning("Cache unavailable; %s not kept", key, exc_info=True)
+    return value
 
 
 def limits_cache():

@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+
+from .cache import kept
 
 
 class StrictPageNumberPagination(PageNumberPagination):
@@ -57,9 +58,7 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        seconds = (
-            getattr(settings, self.count_seconds_setting, 0) if self.count_seconds_setting else 0
-        )
+        seconds = getattr(settings, self.count_seconds_setting or "-", 0)
         query = getattr(self.object_list, "query", None)
         if not seconds or query is None:
             return super().count
@@ -68,12 +67,9 @@ class CachedCountPaginator(Paginator):
         except EmptyResultSet:  # a filter nothing can match
             return 0
         digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()[:32]
-        key = f"pagination:count:{digest}"
-        found = cache.get(key)
-        if found is None:
-            found = Paginator.count.func(self)
-            cache.set(key, found, timeout=seconds)
-        return found
+        return kept(
+            f"pagination:count:{digest}", lambda: Paginator.count.func(self), seconds=seconds
+        )
 
     def page(self, number):
         # Django's Paginator ends the last page at the count; a kept count may be short of the

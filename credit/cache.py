@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 
+from core.cache import kept
+
 from .models import CreditSnapshot
 
 logger = logging.getLogger(__name__)
@@ -157,22 +159,13 @@ _GENERATION_KEY = "credit:generation"
 
 
 def complaint_statistics(public_id, snapshot_id: int | None, load) -> dict:
-    """The merchant's figures from the cache, or ``load()`` stored there (a cache failure only
+    """The merchant's figures from the cache, or ``load()`` kept there (a cache failure only
     costs the query)."""
-    key = f"credit:statistics:{public_id}:{snapshot_id or 0}"
-    try:
-        found = cache.get(key)
-    except Exception:
-        logger.warning("Credit cache unavailable; computing the figures", exc_info=True)
-        found = None
-    if found is not None:
-        return found
-    value = load()
-    try:
-        cache.set(key, value, timeout=settings.CREDIT_STATISTICS_CACHE_SECONDS)
-    except Exception:
-        logger.warning("Credit cache unavailable; figures not stored", exc_info=True)
-    return value
+    return kept(
+        f"credit:statistics:{public_id}:{snapshot_id or 0}",
+        load,
+        seconds=settings.CREDIT_STATISTICS_CACHE_SECONDS,
+    )
 
 
 _current = _RememberedCredits(size=100_000)

@@ -210,7 +210,6 @@ class LanguageFilter(admin.SimpleListFilter):
     parameter_name = "language"
 
     def lookups(self, request, model_admin):
-
         return settings.LANGUAGES
 
     def queryset(self, request, queryset):

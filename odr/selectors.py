@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, Remedy, Respondent
 from complaints.selectors import complaints_for_representative, forwarded_to_merchants, not_held
+from core.cache import kept
 from core.money import format_money
 
 from .models import OPEN_STATES, Case, CaseRating, Notification, Party
@@ -344,14 +344,7 @@ DESK_COUNTS_KEY = "odr:desk:counts"
 def desk_cached(key: str, compute):
     """``compute()``, kept in the cache under ``key`` for ODR_DESK_CACHE_SECONDS (0: not kept;
     the cache unreachable: computed each time)."""
-    seconds = settings.ODR_DESK_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, timeout=seconds)
-    return found
+    return kept(key, compute, seconds=settings.ODR_DESK_CACHE_SECONDS)
 
 
 def _shared_desk_counts(now: datetime) -> dict:

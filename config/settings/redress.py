@@ -104,7 +104,6 @@ CREDIT_MEMORY_SECONDS = 60
 # new figures at once; figures that change without moving the credit (a case accepted, a
 # rating) are at most this old.
 CREDIT_STATISTICS_CACHE_SECONDS = 300
-# Webhook deliveries: seconds each request may take, and attempts in all.
 # Seconds the mediators' desk may show counts of all open cases (open, unassigned, overdue,
 # due soon, held, waiting on the consumer, by stage, the week's chart), the queue's number of
 # matching cases and its list of merchant countries before counting again: each count reads
@@ -114,6 +113,7 @@ ODR_DESK_CACHE_SECONDS = int_var("ODR_DESK_CACHE_SECONDS", 30, minimum=0)
 # Seconds the API's merchant directory may answer an old total ("count") for one search before
 # counting again (every merchant, at full scale); its pages are always read fresh. 0: every time.
 DIRECTORY_COUNT_CACHE_SECONDS = int_var("DIRECTORY_COUNT_CACHE_SECONDS", 60, minimum=0)
+# Webhook deliveries: seconds each request may take, and attempts in all.
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8
 # Seconds before the second attempt; each later one waits twice as long, up to the maximum

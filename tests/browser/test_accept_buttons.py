@@ -9,30 +9,12 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from odr import services
 from odr.models import Case, CaseState, Settlement
 
 from ..factories import DEFAULT_PASSWORD
-from ..odr.builders import build
+from ..odr.builders import mediation_with_a_proposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _mediation_with_a_proposal(mediator):
-    w = build(CaseState.MEDIATION, mediator)
-    complaint = w.case.complaint
-    complaint.amount, complaint.currency = Decimal("189.00"), "EUR"
-    complaint.remedy, complaint.remedy_amount, complaint.remedy_details = "refund", None, ""
-    complaint.save()
-    proposal = services.mediator_propose_settlement(
-        case_id=w.case.pk,
-        mediator=mediator,
-        kind="partial_refund",
-        amount="120.00",
-        currency="EUR",
-        terms="Refund of 120 EUR; the consumer keeps the bag.",
-    )
-    return w, proposal
 
 
 def _open_case_as_representative(page: Page, base: str, w) -> None:
@@ -47,7 +29,7 @@ def _open_case_as_representative(page: Page, base: str, w) -> None:
 def test_the_proposal_comes_first_and_the_full_claim_needs_its_box(
     live_server, page: Page, superuser
 ):
-    w, proposal = _mediation_with_a_proposal(superuser)
+    w, proposal = mediation_with_a_proposal(superuser)
     _open_case_as_representative(page, live_server.url, w)
 
     accept_proposal = page.get_by_role("button", name="Accept the mediator's proposal: €120.00")
@@ -79,7 +61,7 @@ def test_the_proposal_comes_first_and_the_full_claim_needs_its_box(
 
 
 def test_the_full_claim_settles_once_its_box_is_ticked(live_server, page: Page, superuser):
-    w, _proposal = _mediation_with_a_proposal(superuser)
+    w, _proposal = mediation_with_a_proposal(superuser)
     _open_case_as_representative(page, live_server.url, w)
 
     page.get_by_label("I accept the consumer's full claim: €189.00").check()

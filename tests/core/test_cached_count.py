@@ -30,7 +30,8 @@ def kept(settings):
 
 def test_the_count_is_kept_for_the_configured_seconds_and_the_page_is_fresh(kept, monkeypatch):
     # A cache in this process, whose entries expire on the travelling clock (Redis's do not).
-    monkeypatch.setattr("core.pagination.cache", LocMemCache("count-test", {}))
+    local = LocMemCache("count-test", {})
+    monkeypatch.setattr("core.cache.kept_cache", lambda: local)
     MerchantFactory.create_batch(3)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         assert Kept(Merchant.objects.order_by("pk"), 2).count == 3
@@ -82,3 +83,31 @@ def test_orphans_join_only_the_last_page(kept):
     MerchantFactory.create_batch(5)
     paginator = Kept(Merchant.objects.order_by("pk"), 2, orphans=1)
     assert [len(paginator.page(n).object_list) for n in paginator.page_range] == [2, 3]
+
+
+def test_kept_computes_when_the_cache_cannot_be_reached(monkeypatch):
+    from core.cache import kept
+
+    class Broken:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is down")
+
+        set = get
+
+    monkeypatch.setattr("core.cache.kept_cache", lambda: Broken())
+    calls = []
+
+    assert kept("k", lambda: calls.append(1) or 7, seconds=30) == 7
+    assert kept("k", lambda: calls.append(1) or 7, seconds=30) == 7
+    assert len(calls) == 2
+
+
+def test_kept_for_no_seconds_is_computed_every_time(monkeypatch):
+    from core.cache import kept
+
+    local = LocMemCache("kept-zero", {})
+    monkeypatch.setattr("core.cache.kept_cache", lambda: local)
+    values = iter([1, 2])
+
+    assert kept("k", lambda: next(values), seconds=0) == 1
+    assert kept("k", lambda: next(values), seconds=0) == 2

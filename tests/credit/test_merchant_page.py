@@ -217,7 +217,8 @@ def test_figures_that_do_not_move_the_credit_are_shown_once_the_cache_expires(
     from django.core.cache.backends.locmem import LocMemCache
 
     # A cache in this process, whose entries expire on the travelling clock (Redis's do not).
-    monkeypatch.setattr("credit.cache.cache", LocMemCache("statistics-test", {}))
+    local = LocMemCache("statistics-test", {})
+    monkeypatch.setattr("core.cache.kept_cache", lambda: local)
     settings.CREDIT_STATISTICS_CACHE_SECONDS = 300
     case = rated.respondent_in.first().complaint.case
     with time_machine.travel(NOW, tick=False):

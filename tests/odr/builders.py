@@ -125,3 +125,24 @@ def closed_history(mediator, *, consumer, representation) -> list[World]:
     services.case_withdraw(case_id=withdrawn.case.pk, consumer=consumer, reason="Alice moved")
     withdrawn.reload()
     return [resolved, withdrawn]
+
+
+def mediation_with_a_proposal(mediator) -> tuple[World, Offer]:
+    """A 189 € refund claim in mediation, the mediator proposing 120 €."""
+    from decimal import Decimal
+
+    w = build(CaseState.MEDIATION, mediator)
+    complaint = w.case.complaint
+    complaint.amount, complaint.currency = Decimal("189.00"), "EUR"
+    complaint.remedy, complaint.remedy_amount, complaint.remedy_details = "refund", None, ""
+    complaint.save()
+    proposal = services.mediator_propose_settlement(
+        case_id=w.case.pk,
+        mediator=mediator,
+        kind="partial_refund",
+        amount="120.00",
+        currency="EUR",
+        terms="Refund of 120 EUR; the consumer keeps the bag.",
+    )
+    w.reload()
+    return w, proposal

@@ -18,7 +18,7 @@ from odr import services
 from odr.models import CaseEvent, CaseState, Message, Notification, Offer
 
 from ..factories import MerchantRepresentativeFactory
-from .builders import build
+from .builders import build, mediation_with_a_proposal
 
 S = CaseState
 pytestmark = pytest.mark.django_db
@@ -457,29 +457,10 @@ def test_an_offer_beyond_the_amount_paid_is_refused_on_the_page(client, mediator
     assert not Offer.objects.filter(case=w.case).exists()
 
 
-def _in_mediation_with_a_proposal(mediator):
-    """A 189 € refund claim in mediation, the mediator proposing 120 €."""
-    w = build(S.MEDIATION, mediator)
-    complaint = w.case.complaint
-    complaint.amount, complaint.currency = Decimal("189.00"), "EUR"
-    complaint.remedy, complaint.remedy_amount, complaint.remedy_details = "refund", None, ""
-    complaint.save()
-    proposal = services.mediator_propose_settlement(
-        case_id=w.case.pk,
-        mediator=mediator,
-        kind="partial_refund",
-        amount="120.00",
-        currency="EUR",
-        terms="Refund of 120 EUR; the consumer keeps the bag.",
-    )
-    w.reload()
-    return w, proposal
-
-
 def test_the_mediators_proposal_comes_before_the_full_claim_and_both_state_amounts(
     client, mediator
 ):
-    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    w, _proposal = mediation_with_a_proposal(mediator)
     client.force_login(w.rep)
 
     html = client.get(_url(w)).content.decode()
@@ -494,7 +475,7 @@ def test_the_mediators_proposal_comes_before_the_full_claim_and_both_state_amoun
 
 
 def test_accepting_the_full_claim_without_confirming_it_is_refused(client, mediator):
-    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    w, _proposal = mediation_with_a_proposal(mediator)
     client.force_login(w.rep)
 
     response = client.post(
@@ -511,7 +492,7 @@ def test_accepting_the_full_claim_without_confirming_it_is_refused(client, media
 
 
 def test_accepting_the_full_claim_once_confirmed_settles_it(client, mediator):
-    w, _proposal = _in_mediation_with_a_proposal(mediator)
+    w, _proposal = mediation_with_a_proposal(mediator)
     client.force_login(w.rep)
 
     response = client.post(
@@ -525,7 +506,7 @@ def test_accepting_the_full_claim_once_confirmed_settles_it(client, mediator):
 
 
 def test_accepting_the_mediators_proposal_settles_on_the_proposal(client, mediator):
-    w, proposal = _in_mediation_with_a_proposal(mediator)
+    w, proposal = mediation_with_a_proposal(mediator)
     client.force_login(w.rep)
 
     client.post(

@@ -178,7 +178,8 @@ def test_the_kept_counts_are_counted_again_after_the_delay(kept_desk, mediator, 
     from django.core.cache.backends.locmem import LocMemCache
 
     # A cache in this process, whose entries expire on the travelling clock (Redis's do not).
-    monkeypatch.setattr("odr.selectors.cache", LocMemCache("desk-test", {}))
+    local = LocMemCache("desk-test", {})
+    monkeypatch.setattr("core.cache.kept_cache", lambda: local)
 
     with time_machine.travel(timezone.now(), tick=False) as clock:
         assert desk_counts(mediator)["unassigned"] == 3
