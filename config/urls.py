@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("merchants/", include("merchants.urls")),
     path("referrals/", include("referrals.urls")),
     path("platforms/", include("credit.urls")),
+    path("", include("transparency.urls")),
     path("", include("odr.urls")),
     path("", include("privacy.urls")),
     prefix_default_language=False,

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "odr",
     "referrals",
     "credit",
+    "transparency",
     "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -1,0 +1,5 @@
+"""The public pages of transparency."""
+
+app_name = "transparency"
+
+urlpatterns: list = []
