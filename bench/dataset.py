@@ -578,10 +578,12 @@ class Build:
             "respondents",
             f"""
             INSERT INTO complaints_respondent (complaint_id, role, merchant_id, named_name,
-                                               named_url, reason, added_by_rule, linked_by_id,
+                                               named_url, named_name_key, named_url_key,
+                                               reason, added_by_rule, linked_by_id,
                                                linked_at, created_at)
-            SELECT c.id, r.role, r.merchant_id, r.named_name, '', r.reason, r.by_rule,
-                   NULL, NULL, c.created_at
+            -- The named names are ASCII: lower() folds them as Respondent.named_keys does.
+            SELECT c.id, r.role, r.merchant_id, r.named_name, '', lower(r.named_name), '',
+                   r.reason, r.by_rule, NULL, NULL, c.created_at
             FROM bench_complaints x
             JOIN complaints_complaint c ON c.id = x.id
             CROSS JOIN LATERAL (

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from merchants.models import Merchant
+from merchants.normalize import InvalidURL, fold_for_search, normalize_shop_url
 
 
 class PurchaseMode(models.TextChoices):
@@ -389,6 +390,12 @@ class Respondent(models.Model):
     # As the consumer gave it when the merchant was not in the directory.
     named_name = models.CharField(_("name given"), max_length=300, blank=True)
     named_url = models.URLField(_("link given"), max_length=1000, blank=True)
+    # The name and the link as the directory compares them (merchants.normalize: the name
+    # folded, the link normalised; empty when it is not a valid link), so that a directory
+    # lookup that finds no merchant can count the complaints naming that shop
+    # (transparency.selectors.undisclosed_shop). Set with the names, by named_keys().
+    named_name_key = models.CharField(max_length=300, blank=True, default="", editable=False)
+    named_url_key = models.CharField(max_length=1000, blank=True, default="", editable=False)
     # Why this party answers (the respondent rule, in words shown to the consumer).
     reason = models.CharField(_("why"), max_length=300, choices=Reason, blank=True)
     added_by_rule = models.BooleanField(default=False)
@@ -408,10 +415,35 @@ class Respondent(models.Model):
                 name="respondent_linked_or_named",
             ),
         ]
-        indexes = [models.Index(fields=["merchant", "complaint"])]
+        indexes = [
+            models.Index(fields=["merchant", "complaint"]),
+            # The shops nobody disclosed: only respondents still unlinked are looked up, by the
+            # exact name or by a link and the links below it (LIKE 'prefix%' on PostgreSQL
+            # needs the pattern operator class).
+            models.Index(
+                fields=["named_name_key"],
+                name="respondent_unlinked_name_idx",
+                condition=models.Q(merchant__isnull=True) & ~models.Q(named_name_key=""),
+            ),
+            models.Index(
+                fields=["named_url_key"],
+                name="respondent_unlinked_url_idx",
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(merchant__isnull=True) & ~models.Q(named_url_key=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.merchant or self.named_name}"
+
+    @staticmethod
+    def named_keys(name: str, url: str) -> dict[str, str]:
+        """The ``named_name_key`` and ``named_url_key`` of a party named by ``name`` and ``url``."""
+        try:
+            url_key = normalize_shop_url(url) if url else ""
+        except InvalidURL:
+            url_key = ""
+        return {"named_name_key": fold_for_search(name)[:300], "named_url_key": url_key[:1000]}
 
 
 def _evidence_path(instance: EvidenceItem, filename: str) -> str:

@@ -184,6 +184,11 @@ def complaint_set_respondents(
             # A named party is kept exactly as the consumer gave it, for a mediator to link.
             named_name="" if p.party.merchant else p.party.name.strip(),
             named_url="" if p.party.merchant else p.party.url.strip(),
+            **(
+                {}
+                if p.party.merchant
+                else Respondent.named_keys(p.party.name.strip(), p.party.url.strip())
+            ),
             reason=p.reason,
             # The consumer chose the others; the platform is added by the rule alone.
             added_by_rule=p.role == Respondent.Role.PLATFORM_OPERATOR,

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import (
     DisclosureProposal,
@@ -43,7 +45,7 @@ def merchant_ids_represented_by(user) -> set[int]:
     return set(user.representations.values_list("merchant_id", flat=True))
 
 
-def _url_prefixes(normalized: str) -> list[str]:
+def url_prefixes(normalized: str) -> list[str]:
     """``host/a/b?q`` -> [``host/a/b``, ``host/a``, ``host``]: the shops a link may sit under."""
     path = normalized.split("?", 1)[0]
     prefixes = []
@@ -85,7 +87,7 @@ def shops_matching_url(raw_url: str) -> QuerySet[Shop]:
         ]
         if subset_ids:
             return shops.filter(pk__in=subset_ids)
-    candidates = _url_prefixes(normalized)
+    candidates = url_prefixes(normalized)
     found = set(
         Shop.objects.filter(url_normalized__in=candidates).values_list("url_normalized", flat=True)
     )
@@ -108,6 +110,19 @@ def _with_roles(queryset: QuerySet[Merchant]) -> QuerySet[Merchant]:
     return queryset.prefetch_related(
         Prefetch("roles", queryset=MerchantRoleAssignment.objects.order_by("role"))
     )
+
+
+def directory_miss(query: str):
+    """What is known about a name or link the directory has no merchant for, or None.
+
+    The complaints that name such a shop live in apps above this one, so the function comes
+    from settings.DIRECTORY_MISS_LOOKUP (transparency.selectors.undisclosed_shop). It returns
+    None or an object with ``complaints`` (a count), ``categories`` ((code, count) pairs),
+    ``first_at``, ``latest_at`` and ``recent`` ((submitted at, category code) pairs)."""
+    lookup = getattr(settings, "DIRECTORY_MISS_LOOKUP", "")
+    if not lookup or not (query or "").strip():
+        return None
+    return import_string(lookup)(query)
 
 
 def merchants_search(

@@ -52,6 +52,8 @@ def merchant_search(request):
                 return redirect("merchants:detail", public_id=found[0])
     page_obj = Paginator(merchants, PAGE_SIZE).get_page(request.GET.get("page"))
     q = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    # Nobody in the directory: the complaints that name this shop still say something.
+    undisclosed = selectors.directory_miss(q) if q and not page_obj.paginator.count else None
     return render(
         request,
         "merchants/search.html",
@@ -62,6 +64,7 @@ def merchant_search(request):
             "query_string": _query_string(request),
             "searched": form.is_bound,
             "searched_link": bool(q) and selectors.looks_like_url(q),
+            "undisclosed": undisclosed,
         },
     )
 

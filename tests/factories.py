@@ -87,9 +87,21 @@ class RespondentFactory(factory.django.DjangoModelFactory):
 
     complaint = factory.SubFactory(ComplaintFactory)
     role = Respondent.Role.SELLER
+    merchant = None
     named_name = "Example Shop"
     named_url = "https://shop.example.test/"
     reason = Respondent.Reason.DIRECT_SELLER
+    # As the respondents step stores them (complaints.services.complaint_set_respondents).
+    named_name_key = factory.LazyAttribute(
+        lambda o: (
+            "" if o.merchant else Respondent.named_keys(o.named_name, o.named_url)["named_name_key"]
+        )
+    )
+    named_url_key = factory.LazyAttribute(
+        lambda o: (
+            "" if o.merchant else Respondent.named_keys(o.named_name, o.named_url)["named_url_key"]
+        )
+    )
 
 
 class StatementFactory(factory.django.DjangoModelFactory):

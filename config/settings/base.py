@@ -69,6 +69,9 @@ LOCAL_APPS = [
     "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
+# What the directory shows for a name or link it has no merchant for (merchants.selectors.
+# directory_miss): the complaints naming that shop, which only an app above merchants can read.
+DIRECTORY_MISS_LOOKUP = "transparency.selectors.undisclosed_shop"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -3,6 +3,8 @@ but the merchant's own disclosed contacts)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -133,3 +135,43 @@ class MerchantDetailSerializer(MerchantListSerializer):
             for link in merchant.links_in.all()
         ]
         return LinkSerializer(rows, many=True, context=self.context).data
+
+
+class UndisclosedCategorySerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The complaint category's code.")
+    complaints = serializers.IntegerField()
+
+
+class UndisclosedComplaintSerializer(serializers.Serializer):
+    submitted_on = serializers.DateField(help_text="Day of submission (UTC).")
+    category = serializers.CharField(help_text="The complaint category's code.")
+
+
+class UndisclosedShopSerializer(serializers.Serializer):
+    """What complaints say about a name or link the directory has no merchant for
+    (selectors.directory_miss)."""
+
+    complaints = serializers.IntegerField(
+        help_text="Complaints accepted at screening that name this shop or link."
+    )
+    categories = serializers.SerializerMethodField()
+    first_on = serializers.SerializerMethodField()
+    latest_on = serializers.SerializerMethodField()
+    recent = serializers.SerializerMethodField()
+
+    @extend_schema_field(UndisclosedCategorySerializer(many=True))
+    def get_categories(self, miss) -> list[dict]:
+        return [{"category": code, "complaints": n} for code, n in miss.categories]
+
+    def get_first_on(self, miss) -> dt.date:
+        return miss.first_at.astimezone(dt.UTC).date()
+
+    def get_latest_on(self, miss) -> dt.date:
+        return miss.latest_at.astimezone(dt.UTC).date()
+
+    @extend_schema_field(UndisclosedComplaintSerializer(many=True))
+    def get_recent(self, miss) -> list[dict]:
+        return [
+            {"submitted_on": at.astimezone(dt.UTC).date(), "category": code}
+            for at, code in miss.recent
+        ]

@@ -73,6 +73,8 @@ MEDIATOR_PERMISSIONS = {
     ("referrals", "add_referral"),
     ("referrals", "change_referral"),
     ("referrals", "view_signeddossier"),
+    # the shops complaints name and nobody disclosed, to ask the platforms who runs them
+    ("transparency", "view_undisclosedshop"),
 }
 
 
@@ -107,6 +109,7 @@ def test_a_mediator_opens_exactly_the_admin_screens_the_group_allows(client, med
         "complaints.Complaint",
         "complaints.Respondent",
         "complaints.EvidenceItem",
+        "transparency.UndisclosedShop",
         "odr.Case",
         "odr.Settlement",
         "odr.CaseRating",
