@@ -4,26 +4,24 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('complaints', '0010_respondent_named_keys'),
+        ("complaints", "0010_respondent_named_keys"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UndisclosedShop',
-            fields=[
-            ],
+            name="UndisclosedShop",
+            fields=[],
             options={
-                'verbose_name': 'shop nobody disclosed',
-                'verbose_name_plural': 'shops nobody disclosed',
-                'proxy': True,
-                'default_permissions': ('view',),
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "shop nobody disclosed",
+                "verbose_name_plural": "shops nobody disclosed",
+                "proxy": True,
+                "default_permissions": ("view",),
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('complaints.respondent',),
+            bases=("complaints.respondent",),
         ),
     ]

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 # Apps seed in this order: each may use what the ones before it created.
-SEED_ORDER = ["accounts", "merchants", "complaints", "odr", "referrals", "credit"]
+SEED_ORDER = ["accounts", "merchants", "complaints", "odr", "referrals", "transparency", "credit"]
 
 
 @contextmanager
