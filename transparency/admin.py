@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -20,15 +20,8 @@ PAGE_SIZE = 50
 
 @admin.register(UndisclosedShop)
 class UndisclosedShopAdmin(admin.ModelAdmin):
-    def get_urls(self):
-        # The list only: each row is a group of respondents, linked from their own admin.
-        return [
-            path(
-                "",
-                self.admin_site.admin_view(self.changelist_view),
-                name=(f"{self.opts.app_label}_{self.opts.model_name}_changelist"),
-            ),
-        ]
+    # A row opened from the list is the respondent, read-only (it is linked on its own screen).
+    fields = readonly_fields = ("complaint", "role", "named_name", "named_url")
 
     def has_add_permission(self, request):
         return False

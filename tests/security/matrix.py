@@ -453,6 +453,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # are never edited.
     "referrals.referral": {"mediator": "vac", "superuser": "vac"},
     "referrals.signeddossier": {"mediator": "v", "superuser": "v"},
+    # The shops nobody disclosed: a list to read (linking happens on the respondents' screen).
+    "transparency.undisclosedshop": {"mediator": "v", "superuser": "v"},
     "credit.apikey": {"mediator": "", "superuser": "va"},
     "credit.creditsnapshot": {"mediator": "v", "superuser": "v"},
     "credit.webhookendpoint": {"mediator": "", "superuser": "vacd"},
@@ -519,9 +521,10 @@ ADMIN_OTHER: dict[str, Entry] = {
         lambda w: f"/admin/r/{ContentType.objects.get_for_model(w.merchant).pk}/{w.merchant.pk}/",
         get=expect("admin-login", staff="302"),
     ),
-    "admin/^(?P<app_label>auth|axes|accounts|merchants|complaints|odr|referrals|credit)/$": Entry(
-        lambda w: "/admin/odr/", get=STAFF_ONLY
-    ),
+    (
+        "admin/^(?P<app_label>auth|axes|accounts|merchants|complaints|odr|referrals|credit"
+        "|transparency)/$"
+    ): Entry(lambda w: "/admin/odr/", get=STAFF_ONLY),
     "admin/(?P<url>.*)$": Entry(
         lambda w: "/admin/no-such-page/", get=expect("admin-login", staff="404")
     ),
