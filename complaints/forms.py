@@ -424,7 +424,48 @@ class EvidenceForm(CleanTextMixin, forms.Form):
         return cleaned
 
 
-class ReviewForm(CleanTextMixin, forms.Form):
+class PublicationForm(forms.Form):
+    """The consumer's separate choices about the open complaint data (docs/transparency.md)."""
+
+    publish = forms.BooleanField(
+        required=False,
+        label=_("Publish this complaint in Redress's open complaint data, without personal data."),
+        help_text=_(
+            "Published: when, the kind of problem, your country and the merchant's, the "
+            "marketplace, the merchant, how you bought, the amount as a range, the outcome and "
+            "whether the merchant answered in time. Never your name, contact details, order "
+            "number or evidence. It appears once the merchant answered or 15 days after the case "
+            "was accepted. You can withdraw it at any time."
+        ),
+    )
+    publish_narrative = forms.BooleanField(
+        required=False,
+        label=_("Also publish what happened, in your own words."),
+        help_text=_(
+            "Names, e-mail addresses, phone numbers, addresses, order, tracking, card, bank "
+            "and ID numbers are removed first, and a mediator reads it before it appears."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("publish_narrative") and not cleaned.get("publish"):
+            self.add_error(
+                "publish_narrative",
+                forms.ValidationError(
+                    _(
+                        "To publish what happened in your own words, also agree to publish the "
+                        "complaint."
+                    ),
+                    code="narrative_without_complaint",
+                ),
+            )
+        return cleaned
+
+
+class ReviewForm(CleanTextMixin, PublicationForm):
+    field_order = ["consent", "publish", "publish_narrative"]
+
     consent = forms.BooleanField(
         label=_(
             "I agree that this complaint and its evidence are shared with the respondents named "

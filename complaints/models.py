@@ -225,6 +225,15 @@ class Complaint(models.Model):
 
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Open complaint data (transparency, docs/transparency.md): the consumer's separate choices
+    # to publish the complaint without personal data, and also its narrative once scrubbed and
+    # approved by a mediator. Given at submission or later; cleared when withdrawn or erased.
+    publish_consent_at = models.DateTimeField(
+        _("agreed to publish the complaint"), null=True, blank=True, editable=False
+    )
+    publish_narrative_consent_at = models.DateTimeField(
+        _("agreed to publish the narrative"), null=True, blank=True, editable=False
+    )
 
     # Held for screening (complaint flooding, complaints.selectors.flood_hold_reason): a held
     # complaint counts for nobody's credit until a mediator decides; accepted, it counts as any

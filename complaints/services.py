@@ -76,6 +76,10 @@ class ComplaintAlreadySubmitted(Exception):
         self.complaint = complaint
 
 
+class ComplaintNotPublishable(Exception):
+    """Only a submitted complaint whose personal data were not erased may be published."""
+
+
 class ComplaintIncomplete(ValidationError):
     """Submission was asked for while steps still lack what they require."""
 
@@ -336,7 +340,13 @@ def _language_code(language: str | None) -> str:
 
 @transaction.atomic
 def complaint_submit(
-    *, complaint: Complaint, consumer, consent: bool, language: str | None = None
+    *,
+    complaint: Complaint,
+    consumer,
+    consent: bool,
+    language: str | None = None,
+    publish: bool = False,
+    publish_narrative: bool = False,
 ) -> Complaint:
     """Submit a draft: give it its reference, tell the consumer, and ask ODR to open the case.
 
@@ -359,6 +369,7 @@ def complaint_submit(
             _("Please agree to share the complaint with the respondents and the mediators."),
             code="consent",
         )
+    _check_publication_choice(publish, publish_narrative)
     missing = missing_steps(complaint)
     if missing:
         raise ComplaintIncomplete(missing)
@@ -380,6 +391,8 @@ def complaint_submit(
         "reference": reference_for(complaint.pk, now),
         "submitted_at": now,
         "consent_at": now,
+        "publish_consent_at": now if publish else None,
+        "publish_narrative_consent_at": now if publish_narrative else None,
         "right_at_stake": RIGHT_FOR_CATEGORY[complaint.category],
         "language": _language_code(language),
         "draft_step": "review",
@@ -408,6 +421,38 @@ def complaint_submit(
         language=consumer.preferred_language,
     )
     enqueue_on_commit("odr.tasks.open_case", complaint.pk)
+    return complaint
+
+
+def _check_publication_choice(publish: bool, publish_narrative: bool) -> None:
+    if publish_narrative and not publish:
+        raise ValidationError(
+            _("To publish what happened in your own words, also agree to publish the complaint."),
+            code="narrative_without_complaint",
+        )
+
+
+@transaction.atomic
+def complaint_set_publication(
+    *, complaint: Complaint, consumer, publish: bool, publish_narrative: bool
+) -> Complaint:
+    """The consumer's choice about the open complaint data, changed after submission.
+
+    A consent already given keeps its time; a withdrawn one is cleared, and the open data
+    (transparency) is told after commit, which removes the entry or its narrative from the
+    page, the API and the exports. Its public queries check the consent as well, so nothing
+    withdrawn is shown even before that task runs."""
+    _check_publication_choice(publish, publish_narrative)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk, consumer=consumer)
+    if complaint.status != Complaint.Status.SUBMITTED or complaint.pseudonymised_at:
+        raise ComplaintNotPublishable
+    now = timezone.now()
+    complaint.publish_consent_at = (complaint.publish_consent_at or now) if publish else None
+    complaint.publish_narrative_consent_at = (
+        (complaint.publish_narrative_consent_at or now) if publish_narrative else None
+    )
+    complaint.save(update_fields=["publish_consent_at", "publish_narrative_consent_at"])
+    enqueue_on_commit("transparency.tasks.refresh_open_complaint", complaint.pk)
     return complaint
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<uuid:public_id>/", views.complaint_detail, name="detail"),
     path("<uuid:public_id>/edit/<slug:step>/", views.complaint_edit, name="edit"),
     path("<uuid:public_id>/evidence/add/", views.evidence_add, name="evidence_add"),
+    path("<uuid:public_id>/publication/", views.publication_update, name="publication"),
     path(
         "<uuid:public_id>/evidence/<int:item_id>/",
         views.evidence_download,

@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import (
     EvidenceForm,
     ProblemForm,
+    PublicationForm,
     PurchaseForm,
     RemedyForm,
     RespondentsForm,
@@ -424,6 +425,8 @@ def _step_review(request, complaint: Complaint, step: str):
                     consumer=request.user,
                     consent=form.cleaned_data["consent"],
                     language=request.LANGUAGE_CODE,
+                    publish=form.cleaned_data["publish"],
+                    publish_narrative=form.cleaned_data["publish_narrative"],
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
@@ -484,7 +487,55 @@ def complaint_detail(request, public_id):
     return render(
         request,
         "complaints/detail.html",
-        {**_detail_context(complaint), "evidence_form": _evidence_form()},
+        {
+            **_detail_context(complaint),
+            "evidence_form": _evidence_form(),
+            "publication_form": _publication_form(complaint),
+        },
+    )
+
+
+def _publication_form(complaint: Complaint, data=None) -> PublicationForm:
+    return PublicationForm(
+        data,
+        initial={
+            "publish": complaint.publish_consent_at is not None,
+            "publish_narrative": complaint.publish_narrative_consent_at is not None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publication_update(request, public_id):
+    """The consumer's choice about the open complaint data, given or withdrawn."""
+    complaint = get_object_or_404(
+        Complaint.objects.filter(consumer=request.user).select_related("case"),
+        public_id=public_id,
+    )
+    form = _publication_form(complaint, request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_set_publication(
+                complaint=complaint,
+                consumer=request.user,
+                publish=form.cleaned_data["publish"],
+                publish_narrative=form.cleaned_data["publish_narrative"],
+            )
+        except services.ComplaintNotPublishable:
+            messages.error(request, _("This complaint cannot be published."))
+        else:
+            messages.success(request, _("Your choice about the open complaint data was saved."))
+        return redirect(_detail_url(complaint) + "#publication")
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            **_detail_context(complaint),
+            "evidence_form": _evidence_form(),
+            "publication_form": form,
+        },
+        status=400,
     )
 
 
@@ -510,7 +561,13 @@ def evidence_add(request, public_id):
             return redirect(_detail_url(complaint) + "#evidence")
         form = _evidence_after_errors(request, form, statement_saved, refused)
     return render(
-        request, "complaints/detail.html", {**_detail_context(complaint), "evidence_form": form}
+        request,
+        "complaints/detail.html",
+        {
+            **_detail_context(complaint),
+            "evidence_form": form,
+            "publication_form": _publication_form(complaint),
+        },
     )
 
 

@@ -25,6 +25,7 @@ from core.queue import enqueue_on_commit
 from odr.models import Notification
 from odr.services import case_pseudonymise
 from referrals.services import dossiers_erase_for_case
+from transparency.services import open_complaint_refresh
 
 from .selectors import consumer_cases_to_pseudonymise, consumer_open_complaints
 
@@ -89,6 +90,9 @@ def case_pseudonymise_everywhere(*, case_id: int, reason: str, now: datetime):
     case_pseudonymise returns."""
     done = case_pseudonymise(case_id=case_id, reason=reason, now=now)
     dossiers_erase_for_case(case_id=case_id)
+    # The open complaint data: an erasure removes the entry and its narrative (the retention
+    # period only the narrative: the entry has no personal data).
+    open_complaint_refresh(complaint_id=Complaint.objects.get(case__pk=case_id).pk, now=now)
     return done
 
 

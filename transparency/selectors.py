@@ -1,17 +1,43 @@
-"""Reads of the public side: what complaints say about shops nobody disclosed."""
+"""Reads of the public side: the open complaint data as published, and what complaints say
+about shops nobody disclosed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
-from complaints.models import Category, Complaint, Respondent
+from complaints.models import Category, Complaint, PseudonymisedReason, Respondent
 from merchants.normalize import InvalidURL, fold_for_search, normalize_shop_url
 from merchants.selectors import looks_like_url, url_prefixes
 from odr.models import CaseState
+
+from .models import OpenComplaint
+
+
+def open_complaints() -> QuerySet:
+    """The published entries, newest first, as anyone may read them.
+
+    The consumer's consents are checked here too, not only when the entry is refreshed: a
+    withdrawal or an erasure hides the entry (or its narrative) at once, before the task that
+    deletes it has run. ``narrative_shown`` is the narrative while its consent lasts."""
+    return (
+        OpenComplaint.objects.filter(complaint__publish_consent_at__isnull=False)
+        .exclude(complaint__pseudonymised_reason=PseudonymisedReason.ERASURE)
+        .select_related("merchant", "platform")
+        .annotate(
+            narrative_shown=Case(
+                When(complaint__publish_narrative_consent_at__isnull=False, then=F("narrative")),
+                default=Value(""),
+                output_field=TextField(),
+            )
+        )
+        .defer("narrative")
+        .order_by("-submitted_on", "-id")
+    )
+
 
 # The complaints a warning lists by date, newest first; the count covers them all.
 RECENT_SHOWN = 10

@@ -350,6 +350,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "odr.tasks.sweep_deadlines",
         "schedule": timedelta(minutes=1),
     },
+    # The open complaint data: what became due is published within ten minutes.
+    "transparency-refresh-open-complaints": {
+        "task": "transparency.tasks.refresh_open_complaints",
+        "schedule": timedelta(minutes=10),
+    },
     "credit-recompute-all": {
         "task": "credit.tasks.recompute_all",
         # Nightly, after the day's outcomes; decay moves every score a little each day.

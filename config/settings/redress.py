@@ -166,6 +166,13 @@ REDRESS_SIGNING_OLD_PUBLIC_KEYS = [
 # Not read from the environment: the public dossier check (page-less API) takes this many
 # requests per client address (referrals.api.VerifyRateThrottle); test.py raises it.
 REDRESS_DOSSIER_VERIFY_RATE = "60/minute"
+# The open complaint data (transparency, docs/transparency.md): a complaint whose consumer
+# agreed is published once the merchant answered or this many days after the case was accepted
+# (the US CFPB's complaint database waits 15 days).
+TRANSPARENCY_PUBLISH_AFTER_DAYS = int_var("TRANSPARENCY_PUBLISH_AFTER_DAYS", 15, minimum=0)
+# Not read from the environment: the open data's public API takes this many requests per client
+# address (transparency.api.OpenDataRateThrottle); test.py raises it.
+TRANSPARENCY_API_RATE = "60/minute"
 REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS = int_var(
     "REDRESS_REFERRAL_OUTCOME_REMINDER_DAYS", 30, minimum=1
 )

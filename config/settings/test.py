@@ -67,3 +67,4 @@ REDRESS_SIGNING_OLD_PUBLIC_KEYS: list[str] = []
 # The whole suite checks dossiers from one address within minutes; the throttle's own test
 # lowers this again.
 REDRESS_DOSSIER_VERIFY_RATE = "100000/minute"
+TRANSPARENCY_API_RATE = "100000/minute"

@@ -75,6 +75,9 @@ MEDIATOR_PERMISSIONS = {
     ("referrals", "view_signeddossier"),
     # the shops complaints name and nobody disclosed, to ask the platforms who runs them
     ("transparency", "view_undisclosedshop"),
+    # the narratives consumers agreed to publish: read them scrubbed, correct, publish or not
+    ("transparency", "view_narrativereview"),
+    ("transparency", "change_narrativereview"),
 }
 
 
@@ -110,6 +113,7 @@ def test_a_mediator_opens_exactly_the_admin_screens_the_group_allows(client, med
         "complaints.Respondent",
         "complaints.EvidenceItem",
         "transparency.UndisclosedShop",
+        "transparency.NarrativeReview",
         "odr.Case",
         "odr.Settlement",
         "odr.CaseRating",

@@ -455,6 +455,8 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "referrals.signeddossier": {"mediator": "v", "superuser": "v"},
     # The shops nobody disclosed: a list to read (linking happens on the respondents' screen).
     "transparency.undisclosedshop": {"mediator": "v", "superuser": "v"},
+    # Narratives are reviewed (changed while pending), never added or deleted.
+    "transparency.narrativereview": {"mediator": "vc", "superuser": "vc"},
     "credit.apikey": {"mediator": "", "superuser": "va"},
     "credit.creditsnapshot": {"mediator": "v", "superuser": "v"},
     "credit.webhookendpoint": {"mediator": "", "superuser": "vacd"},

@@ -97,9 +97,7 @@ def test_a_merchant_in_the_directory_is_found_and_no_warning_is_shown(client, su
         ("https://mall.example/shop/other", 0),
     ],
 )
-def test_a_link_counts_the_complaints_naming_it_or_the_links_below_it(
-    client, looked_up, expected
-):
+def test_a_link_counts_the_complaints_naming_it_or_the_links_below_it(client, looked_up, expected):
     _named("Sunny Audio", "https://mall.example/shop/sunny-audio")
     _named("Sunny Audio", "https://mall.example/shop/sunny-audio/item/9?spm=abc")
 
