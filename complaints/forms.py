@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
@@ -430,13 +431,6 @@ class PublicationForm(forms.Form):
     publish = forms.BooleanField(
         required=False,
         label=_("Publish this complaint in Redress's open complaint data, without personal data."),
-        help_text=_(
-            "Published: when, the kind of problem, your country and the merchant's, the "
-            "marketplace, the merchant, how you bought, the amount as a range, the outcome and "
-            "whether the merchant answered in time. Never your name, contact details, order "
-            "number or evidence. It appears once the merchant answered or 15 days after the case "
-            "was accepted. You can withdraw it at any time."
-        ),
     )
     publish_narrative = forms.BooleanField(
         required=False,
@@ -446,6 +440,16 @@ class PublicationForm(forms.Form):
             "and ID numbers are removed first, and a mediator reads it before it appears."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publish"].help_text = _(
+            "Published: when, the kind of problem, your country and the merchant's, the "
+            "marketplace, the merchant, how you bought, the amount as a range, the outcome and "
+            "whether the merchant answered in time. Never your name, contact details, order "
+            "number or evidence. It appears once the merchant answered or %(days)s days after "
+            "the case was accepted. You can withdraw it at any time."
+        ) % {"days": settings.TRANSPARENCY_PUBLISH_AFTER_DAYS}
 
     def clean(self):
         cleaned = super().clean()

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0010_respondent_named_keys'),
+        ("complaints", "0010_respondent_named_keys"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='complaint',
-            name='publish_consent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='agreed to publish the complaint'),
+            model_name="complaint",
+            name="publish_consent_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="agreed to publish the complaint",
+            ),
         ),
         migrations.AddField(
-            model_name='complaint',
-            name='publish_narrative_consent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='agreed to publish the narrative'),
+            model_name="complaint",
+            name="publish_narrative_consent_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="agreed to publish the narrative",
+            ),
         ),
     ]
