@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_field
 
 from complaints.models import Category, PurchaseMode
 from odr.models import Outcome
@@ -17,12 +18,41 @@ from .models import AmountBand, OpenComplaint
 STILL_OPEN = "open"
 
 
+@extend_schema_field({"type": "string", "enum": ["true", "false"]})
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """``true`` or ``false``, and nothing else (django-filter's BooleanFilter takes an unknown
+    value for "no filter", and a misspelt filter must never return everything)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", _("Yes")), ("false", _("No"))])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
 def _country_choices():
     return list(countries)
 
 
+@extend_schema_field({"type": "string", "enum": [code for code, _name in countries]})
+class CountryFilter(django_filters.ChoiceFilter):
+    """An ISO 3166-1 alpha-2 code, in capitals."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", _country_choices)
+        super().__init__(*args, **kwargs)
+
+
 def _outcome_choices():
     return [(STILL_OPEN, _("Still open")), *Outcome.choices]
+
+
+@extend_schema_field({"type": "string", "enum": [STILL_OPEN, *Outcome.values]})
+class OutcomeFilter(django_filters.ChoiceFilter):
+    """An outcome, or ``open`` for the cases that have none yet."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", _outcome_choices)
+        super().__init__(*args, **kwargs)
 
 
 class OpenComplaintFilter(django_filters.FilterSet):
@@ -33,12 +63,8 @@ class OpenComplaintFilter(django_filters.FilterSet):
         field_name="submitted_on", lookup_expr="lte", label=_("Submitted until")
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("What went wrong"))
-    consumer_country = django_filters.ChoiceFilter(
-        choices=_country_choices, label=_("Consumer's country")
-    )
-    merchant_country = django_filters.ChoiceFilter(
-        choices=_country_choices, label=_("Merchant's country")
-    )
+    consumer_country = CountryFilter(label=_("Consumer's country"))
+    merchant_country = CountryFilter(label=_("Merchant's country"))
     merchant = django_filters.UUIDFilter(
         field_name="merchant__public_id", label=_("Merchant (its public id)")
     )
@@ -49,11 +75,9 @@ class OpenComplaintFilter(django_filters.FilterSet):
         choices=PurchaseMode.choices, label=_("How the consumer bought")
     )
     amount_band = django_filters.ChoiceFilter(choices=AmountBand.choices, label=_("Amount paid"))
-    outcome = django_filters.ChoiceFilter(
-        choices=_outcome_choices, method="filter_outcome", label=_("Outcome")
-    )
-    answered_in_time = django_filters.BooleanFilter(label=_("The merchant answered in time"))
-    with_narrative = django_filters.BooleanFilter(
+    outcome = OutcomeFilter(method="filter_outcome", label=_("Outcome"))
+    answered_in_time = YesNoFilter(label=_("The merchant answered in time"))
+    with_narrative = YesNoFilter(
         method="filter_with_narrative", label=_("With the consumer's narrative")
     )
     q = django_filters.CharFilter(

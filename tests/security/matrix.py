@@ -307,6 +307,21 @@ SITE: dict[str, Entry] = {
     ),
     # --- merchants
     "merchants/": Entry(_r("merchants:search"), get=expect("200"), post=expect("405")),
+    # The open complaint data: public, read-only.
+    "open-data/": Entry(_r("transparency:open_data"), get=expect("200"), post=expect("405")),
+    "open-data/export.csv": Entry(
+        _r("transparency:open_data_csv"), get=expect("200"), post=expect("405")
+    ),
+    "open-data/export.json": Entry(
+        _r("transparency:open_data_json"), get=expect("200"), post=expect("405")
+    ),
+    "complaints/<uuid:public_id>/publication/": Entry(
+        _r("complaints:publication", lambda w: w.complaint.public_id),
+        get=POST_ONLY_GET,
+        # The owner's choice (none: nothing published) is saved and the page shown again.
+        post=expect("404", visitors="login", consumer_a="302"),
+        post_data=lambda w: {},
+    ),
     "merchants/mine/": Entry(_r("merchants:mine"), get=SIGNED_IN),
     "merchants/mine/<uuid:public_id>/propose/": Entry(
         _r("merchants:propose", lambda w: w.merchant.public_id),
@@ -368,6 +383,12 @@ SITE: dict[str, Entry] = {
     "api/docs/": Entry(_r("api-docs"), get=expect("200", revoked_key="401")),
     "api/v1/health/": Entry(_r("api:health"), get=expect("200")),
     "api/v1/merchants/": Entry(_r("api:merchant-list"), get=API),
+    # The open complaint data: no key needed, whoever asks.
+    "api/v1/open-complaints/": Entry(_r("api:open-complaint-list"), get=expect("200")),
+    "api/v1/open-complaints/<uuid:public_id>/": Entry(
+        _r("api:open-complaint-detail", lambda w: w.extra["open_entry"].public_id),
+        get=expect("200"),
+    ),
     "api/v1/merchants/<uuid:public_id>/": Entry(
         _r("api:merchants:merchant-detail", lambda w: w.merchant.public_id), get=API
     ),

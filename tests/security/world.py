@@ -159,6 +159,24 @@ def build_world(*, mediator, superuser) -> World:
         covering_letter="Dear Sir or Madam, we refer this case.",
     )
 
+    # A's case in the open complaint data, with a narrative waiting for a mediator.
+    from transparency.models import NarrativeReview, OpenComplaint
+
+    today = timezone.localdate()
+    open_entry = OpenComplaint.objects.create(
+        complaint=referred.case.complaint,
+        published_at=timezone.now(),
+        refreshed_at=timezone.now(),
+        submitted_on=today,
+        category="non_delivery",
+    )
+    Complaint.objects.filter(pk=referred.case.complaint_id).update(
+        publish_consent_at=timezone.now()
+    )
+    NarrativeReview.objects.create(
+        complaint=referred.case.complaint, scrubbed_text="The parcel never came, [[EMAIL]]."
+    )
+
     return World(
         users={
             "consumer_a": consumer_a,
@@ -180,5 +198,5 @@ def build_world(*, mediator, superuser) -> World:
         other_merchant=other.merchant,
         document=document,
         notification=notification,
-        extra={"shop": shop, "referral": referral},
+        extra={"shop": shop, "referral": referral, "open_entry": open_entry},
     )
