@@ -231,14 +231,14 @@ _DIGITS_16_19 = r"\d(?:[ -]?\d){15,18}(?!\d)"
 _CUED: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
-            r"(?:(?i:\b(?:tracking|waybill|shipment)(?:\s*(?:number|no\.?|num|code|id|#))?)"
+            r"(?:(?i:\b(?:tracking|waybill|shipment)(?:\s*(?:number|no\.?|num|code|id|#))?(?![a-z]))"
             rf"|运单号码|运单号|运单|快递单号|快递号|物流单号|物流号){_SEP}({_REF})"
         ),
         "tracking",
     ),
     (
         re.compile(
-            r"(?:(?i:\b(?:order|purchase|transaction)(?:\s*(?:number|no\.?|num|id|ref|#))?)"
+            r"(?:(?i:\b(?:order|purchase|transaction)(?:\s*(?:number|no\.?|num|id|ref|#))?(?![a-z]))"
             rf"|订单号码|订单编号|订单号|订单|交易单号|交易号|流水号|单号){_SEP}({_REF})"
         ),
         "order",
@@ -378,17 +378,28 @@ def _long_numbers(work: str) -> Iterator[Span]:
 _PLACE = rf"[^\W\d_A-Za-z我你他她它们在住是的了到寄送发从和与及把被给向于址地{MASK}]"
 _ADMIN = rf"{_PLACE}{{2,7}}?(?:特别行政区|自治区|自治州|省|市|区|县|镇|乡|街道)"
 _STREET = rf"{_PLACE}{{1,8}}?(?:大道|大街|路|街|巷|胡同|弄)"
-_BUILDING = rf"{_PLACE}{{1,8}}?(?:小区|花园|大厦|公寓|广场|苑|村)"
-_NUM = r"(?:\d{1,5}(?:-\d{1,5})?|[A-Za-z])[ ]?(?:号院|号楼|号|弄|栋|幢|座|单元|楼|层|室)"
+_BUILDING = rf"{_PLACE}{{1,8}}?(?:小区|花园|大厦|公寓|广场|苑|园|村)"
+_NUM = (
+    r"(?:\d{1,5}(?:-\d{1,5})?|[A-Za-z]|[一二三四五六七八九十]{1,3})[ ]?"
+    r"(?:号院|号楼|号|弄|栋|幢|座|单元|楼|层|室|段)"
+)
+# A named building before its number: "太古汇3楼", "SOHO现代城A座".
+_NAMED_NUM = rf"(?:{_PLACE}|[A-Za-z]){{1,12}}?{_NUM}"
+_PART = rf"(?:{_STREET}|{_BUILDING}|{_NUM}|{_NAMED_NUM})"
+# An address is in address order: at least two of its parts, from the province or city down to
+# the room, or a street or building with its number ("建国路88号"); one place name alone
+# ("上海市", "超市") is not an address.
 _ZH_ADDRESS = re.compile(
-    rf"(?:{_ADMIN}){{1,5}}(?:{_STREET}(?:{_BUILDING})?(?:{_NUM}){{0,6}}"
-    rf"|{_BUILDING}(?:{_NUM}){{0,6}}|(?:{_NUM}){{1,6}})"
+    rf"(?:{_ADMIN}){{1,5}}{_PART}{{1,8}}"
     rf"|(?:{_ADMIN}){{2,5}}"
-    rf"|{_STREET}(?:{_BUILDING})?(?:{_NUM}){{1,6}}"
-    rf"|{_BUILDING}(?:{_NUM}){{1,6}}"
+    rf"|(?:{_STREET}|{_BUILDING}){_NUM}{_PART}{{0,7}}"
 )
 _ZH_ADDRESS_CUE = re.compile(
     rf"(?:收货地址|收件地址|送货地址|寄件地址|家庭地址|住址|地址)\s*(?::|是|为)\s*([^\n。!?;,{MASK}]{{2,120}})"
+)
+_POSTCODE_CUE = re.compile(
+    r"(?:邮编|邮政编码|(?i:\b(?:post\s*code|postal\s+code|zip(?:\s*code)?)))\s*(?::|是|为|is)?\s*"
+    r"(\d{5,6}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2})(?![A-Za-z0-9])"
 )
 
 _STATES = (
@@ -401,8 +412,9 @@ _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ ](?!\d[GT]B\b)\d[ABD-HJLNP-UW-Z]{2}\b"
 _EN_WORD = r"[A-Z][A-Za-z'.-]{0,30}"
 _EN_STREET = (
     rf"(?<![\w-])\d{{1,5}}[A-Za-z]?(?:[ ]{_EN_WORD}){{1,4}}?[ ]"
-    r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl"
-    r"|Terrace|Crescent|Close|Highway|Hwy)\b\.?(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\b)?"
+    r"(?:(?:Street|Road|Avenue|Lane|Drive|Boulevard|Way|Court|Place|Terrace|Crescent|Close"
+    # An abbreviation takes its full stop; "Road." keeps the one that ends the sentence.
+    r"|Highway)\b|(?:St|Rd|Ave|Ln|Dr|Blvd|Ct|Pl|Hwy)\b\.?)(?:[ ](?:N|S|E|W|NE|NW|SE|SW)\b)?"
 )
 _FLAT = r"\b(?:Apt|Apartment|Suite|Flat|Room)\.?[ ]?#?\d{1,5}[A-Za-z]?\b"
 _CITY = r"[A-Z][a-z]+(?:[ ][A-Z][a-z]+){0,2}"
@@ -427,6 +439,8 @@ def _addresses(work: str) -> Iterator[Span]:
     for m in _EN_ADDRESS_CUE.finditer(work):
         if re.search(r"\d", m.group(1)):
             yield m.start(1), m.end(1), "address"
+    for m in _POSTCODE_CUE.finditer(work):
+        yield m.start(1), m.end(1), "address"
     for pattern in (_ZH_ADDRESS, _EN_ADDRESS):
         for m in pattern.finditer(work):
             yield m.start(), m.end(), "address"
@@ -440,7 +454,9 @@ _EN_NAME_CUED = [
     # Titles keep their word: "Mr. [[NAME]]".
     re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?[ ]({_EN_NAME})"),
     re.compile(
-        rf"(?i:\bmy\s+name\s+is|\bmy\s+name's|\bname\s*:|\bcontact(?:\s+person)?\s*:)"
+        # A shop's, product's or file's name is not a person's.
+        r"(?i:\bmy\s+name\s+is|\bmy\s+name's|(?<!shop )(?<!store )(?<!product )(?<!company )"
+        r"(?<!brand )(?<!file )(?<!user)\bname\s*:|\bcontact(?:\s+person)?\s*:)"
         rf"\s*({_EN_NAME}|{_ZH_NAME})"
     ),
     # "I am" is followed by many capitalised words that are not names ("I am Chinese"): only two
@@ -451,7 +467,7 @@ _EN_NAME_CUED = [
 _ZH_NAME_CUED = [
     re.compile(rf"(?:我叫|我的名字是|我的名字叫|本人|我是)({_ZH_NAME})"),
     re.compile(
-        rf"(?:姓名|联系人|收件人|收货人|寄件人|持卡人|户名)\s*(?::|是|为)?\s*({_ZH_NAME}|{_EN_NAME})"
+        rf"(?:姓名|联系人|收件人|收货人|寄件人|持卡人|开户人|户名)\s*(?::|是|为)?\s*({_ZH_NAME}|{_EN_NAME})"
     ),
     re.compile(rf"我姓({_SURNAME})"),
     # A surname (and given name) before a title: "王先生", "客服李女士"; the title stays.
