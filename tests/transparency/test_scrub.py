@@ -163,6 +163,13 @@ CORPUS: list[tuple[str, str, list[str]]] = [
         "Mrs. [[NAME]]'s son ordered it for me; the invoice lists our home at [[ADDRESS]].",
         ["patel", "42 wallaby way"],
     ),
+    (
+        "Reach me on WeChat/Tel13800138000 any time; the photo of my ID 11010519491231002X is "
+        "in the chat.",
+        "Reach me on WeChat/Tel[[PHONE]] any time; the photo of my ID [[ID NUMBER]] is "
+        "in the chat.",
+        ["13800138000", "11010519491231002x"],
+    ),
     # --- 简体中文 -----------------------------------------------------------------------------
     (
         "我的手机号是13800138000，收货地址：上海市浦东新区世纪大道100号3栋1201室，"  # noqa: RUF001
@@ -299,6 +306,11 @@ CORPUS: list[tuple[str, str, list[str]]] = [
         "卖家[[NAME]]先生的手机 [[PHONE]] 已经停机，他的店铺在 taobao.com 上还开着。",  # noqa: RUF001
         ["张先生", "13612345678"],
     ),
+    (
+        "身份证复印件上的号码 360426199101010071 被卖家发到了群里。",
+        "身份证复印件上的号码 [[ID NUMBER]] 被卖家发到了群里。",
+        ["360426199101010071"],
+    ),
     # --- mixed ---------------------------------------------------------------------------------
     (
         "I bought 6 罐 of formula on Taobao, 订单号 2026110812345678. My name is Li Na, "
@@ -387,6 +399,11 @@ NOT_PERSONAL = [
 @pytest.mark.parametrize("narrative", NOT_PERSONAL)
 def test_text_without_personal_data_is_left_alone(narrative):
     assert scrub(narrative) == Scrubbed(text=narrative, found=())
+
+
+def test_a_long_number_that_fails_the_luhn_check_is_not_called_a_card():
+    result = scrub("The receipt reference is 4111 1111 1111 1112.")
+    assert result == Scrubbed(text="The receipt reference is [[ORDER NUMBER]].", found=("order",))
 
 
 def test_found_lists_the_kinds_in_order_of_first_appearance_once_each():
