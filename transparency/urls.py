@@ -1,5 +1,11 @@
 """The public pages of transparency."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "transparency"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("statistics/", views.statistics_page, name="statistics"),
+]
