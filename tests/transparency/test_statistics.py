@@ -189,6 +189,30 @@ def test_a_month_is_the_site_s_month_even_at_its_edges(merchants):
     assert found["months"] == [{"month": "2026-05", "count": 1}, {"month": "2026-06", "count": 1}]
 
 
+def test_the_seller_s_country_is_the_first_seller_s_not_another_party_s(merchants):
+    from complaints.models import Respondent
+    from tests.factories import CaseFactory, RespondentFactory
+
+    case = CaseFactory(
+        complaint__submitted_at=dt.datetime(2026, 6, 2, tzinfo=dt.UTC),
+        complaint__consumer_country="CN",
+    )
+    # Named first: the purchasing agent (CN) and the platform (US); then the seller (DE).
+    RespondentFactory(
+        complaint=case.complaint, merchant=merchants["cn"], role=Respondent.Role.PURCHASING_AGENT
+    )
+    RespondentFactory(
+        complaint=case.complaint, merchant=merchants["p1"], role=Respondent.Role.PLATFORM_OPERATOR
+    )
+    RespondentFactory(complaint=case.complaint, merchant=merchants["de"])
+    RespondentFactory(complaint=case.complaint, merchant=merchants["p2"])  # a second seller
+
+    assert figures()["pairs"] == [{"consumer_country": "CN", "merchant_country": "DE", "count": 1}]
+    assert figures(merchant_country="DE")["total"] == 1
+    assert figures(merchant_country="CN")["total"] == 0
+    assert figures(merchant_country="GB")["total"] == 0
+
+
 def test_the_top_lists_stop_at_ten(merchants):
     june = dt.datetime(2026, 6, 2, tzinfo=dt.UTC)
     for index, country in enumerate(["AT", "BE", "BG", "CY", "CZ", "DK", "EE", "ES", "FI", "GR"]):
@@ -257,6 +281,25 @@ def test_the_figures_are_kept_for_the_configured_seconds(dataset, settings, monk
         assert figures(category="fraud")["total"] == 2
     with time_machine.travel(NOW + dt.timedelta(seconds=601), tick=False):
         assert figures()["total"] == 6
+
+
+def test_every_filter_is_part_of_the_cache_key(dataset, settings, monkeypatch):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    monkeypatch.setattr("core.cache.kept_cache", lambda: LocMemCache("transparency-keys", {}))
+    settings.TRANSPARENCY_STATISTICS_CACHE_SECONDS = 600
+    may_2025 = dt.date(2025, 5, 1)
+
+    assert figures()["total"] == 5
+    assert figures(category="fraud")["total"] == 2
+    assert figures(consumer_country="CN")["total"] == 1
+    assert figures(merchant_country="DE")["total"] == 3
+    assert figures(platform=dataset["p2"].pk)["total"] == 1
+    assert figures(platform=NO_PLATFORM)["total"] == 2
+    assert figures(first_month=dt.date(2026, 6, 1))["total"] == 3
+    assert figures(first_month=may_2025, last_month=may_2025)["total"] == 1
+    assert figures(first_month=may_2025, last_month=dt.date(2026, 5, 1))["total"] == 3
+    assert figures()["total"] == 5
 
 
 def test_the_tests_count_every_time(settings):
