@@ -57,9 +57,7 @@ def statistics_page(request):
         return render(request, TEMPLATE, context, status=400)
 
     figures = statistics.public_statistics(form.filters())
-    categories = [
-        {**row, "label": _category(row["category"])} for row in figures["by_category"]
-    ]
+    categories = [{**row, "label": _category(row["category"])} for row in figures["by_category"]]
     pairs = [
         {
             **row,
@@ -83,7 +81,9 @@ def statistics_page(request):
             "figures": figures,
             "months": months,
             "categories": categories,
-            "category_chart": charts.horizontal_bars([(r["label"], r["count"]) for r in categories]),
+            "category_chart": charts.horizontal_bars(
+                [(r["label"], r["count"]) for r in categories]
+            ),
             "pairs": pairs,
             "pair_chart": charts.horizontal_bars([(r["label"], r["count"]) for r in pairs]),
             "platforms": platforms,
