@@ -90,7 +90,9 @@ def rate(part: int, whole: int) -> float | None:
 
 def _boundary(month: dt.date) -> dt.datetime:
     # Months are those of the site's time zone (TIME_ZONE), as the page's dates are.
-    return timezone.make_aware(dt.datetime(month.year, month.month, 1))
+    return timezone.make_aware(
+        dt.datetime(month.year, month.month, 1), timezone.get_default_timezone()
+    )
 
 
 def seller_country() -> Subquery:

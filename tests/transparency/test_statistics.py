@@ -130,6 +130,25 @@ def test_held_rejected_withdrawn_and_unscreened_complaints_never_count(merchants
     assert figures()["total"] == 1
 
 
+def test_a_pseudonymised_complaint_still_counts(merchants):
+    from django.utils import timezone
+
+    complaint_case(
+        submitted=dt.datetime(2026, 6, 2, tzinfo=dt.UTC),
+        category="fraud",
+        consumer_country="CN",
+        seller=merchants["de"],
+        pseudonymised_at=timezone.now(),
+        pseudonymised_reason="erasure",
+    )
+
+    found = figures()
+
+    # Erasure removes what identifies the consumer; what the figures rest on stays.
+    assert found["by_category"] == [{"category": "fraud", "count": 1}]
+    assert found["pairs"] == [{"consumer_country": "CN", "merchant_country": "DE", "count": 1}]
+
+
 @pytest.mark.parametrize(
     ("filters", "total", "expected"),
     [
