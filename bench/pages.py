@@ -112,6 +112,11 @@ def measure(log=print) -> dict:
         ),
         "admin_case_queue": (mediator_client, "/admin/odr/case/", min(50, Case.objects.count())),
         "api_merchant_list": (api, "/api/v1/merchants/", min(25, Merchant.objects.count())),
+        # The public statistics of the last 12 months (issue 17): twelve months shown, every
+        # complaint behind them. Its figures are kept for TRANSPARENCY_STATISTICS_CACHE_SECONDS,
+        # so after the warm-up this measures the page as visitors get it; set it to 0 in the
+        # environment to measure the counting itself.
+        "statistics": (anonymous, "/statistics/", 12),
     }
     figures = {}
     for name, (client, url, rows) in pages.items():
@@ -138,6 +143,7 @@ def measure(log=print) -> dict:
                 "merchant_page": merchant.shops.count(),
                 "admin_case_queue": Case.objects.count(),
                 "api_merchant_list": Merchant.objects.count(),
+                "statistics": Complaint.objects.count(),
             }[name],
         }
         log(
@@ -175,6 +181,7 @@ def under_wrk(figures: dict, *, seconds: int, log=print) -> None:
         "merchant_page": anonymous,
         "admin_case_queue": mediator_client,
         "api_merchant_list": api_client,
+        "statistics": anonymous,
     }
     web = servers.Gunicorn(workers=gunicorn_conf.workers, name="gunicorn-pages")
     try:

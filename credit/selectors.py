@@ -17,7 +17,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -33,33 +32,9 @@ from merchants.normalize import normalize_registration_number, normalize_shop_ur
 from odr.models import Outcome
 from odr.selectors import credit_case_rows, merchant_case_ratings
 
-from . import cache, method
+from . import cache, counting, method
+from .counting import DaysBetween
 from .models import ApiKey, CreditSnapshot, Grade
-
-
-class DaysBetween(Func):
-    """``later - earlier`` in (fractional) days, on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision) / 86400.0)",
-            arg_joiner=" - ",
-            **extra_context,
-        )
 
 
 def _float_case(*whens: When, default: float) -> Case:
@@ -96,12 +71,11 @@ def counted_case_rows(merchant_ids: Iterable[int] | None) -> QuerySet:
     """The cases that count for these merchants (every merchant with None), one row per
     (merchant, case): accepted at screening, neither rejected as unfounded nor withdrawn
     (docs/credit.md, "What counts")."""
-    rows = credit_case_rows().filter(accepted_at__isnull=False)
+    rows = credit_case_rows()
     if merchant_ids is not None:
         rows = rows.filter(merchant_id__in=list(merchant_ids))
     return (
-        rows.exclude(outcome__in=method.IGNORED_OUTCOMES)
-        .exclude(state__in=method.IGNORED_STATES)
+        rows.filter(counting.counted())
         # A merchant named twice on one complaint (as agent and as seller) counts the case once:
         # the row of its first naming. (Respondent rows only: the other naming is on the same
         # complaint, so it has the same case; joining the case here made every batch of the
@@ -148,15 +122,10 @@ def _credit_inputs(
 
     # An open case counts for responsiveness once the answer is known: the merchant answered,
     # or the deadline passed without an answer.
-    responsiveness = Q(merchant_response_due_at__isnull=False) & (
-        Q(merchant_responded_at__isnull=False) | Q(merchant_response_due_at__lt=now)
-    )
-    on_time = responsiveness & Q(
-        merchant_responded_at__isnull=False,
-        merchant_responded_at__lte=F("merchant_response_due_at"),
-    )
-    decided = Q(outcome__in=method.DECIDED_OUTCOMES)
-    resolved = Q(outcome__in=method.RESOLVED_OUTCOMES)
+    responsiveness = counting.answer_known(now=now)
+    on_time = counting.answered_in_time(now=now)
+    decided = counting.decided()
+    resolved = counting.resolved(closed=False)
     # A settlement counts once it is paid or overdue; compensation in advance means the merchant
     # did not pay.
     advance = Q(outcome=Outcome.COMPENSATED_IN_ADVANCE)
@@ -330,8 +299,8 @@ def complaint_statistics(merchant_id: int) -> dict:
 
     Three queries whatever the number of cases (two when nothing was resolved)."""
     rows = counted_case_rows([merchant_id])
-    decided = Q(outcome__in=method.DECIDED_OUTCOMES)
-    resolved = Q(outcome__in=method.RESOLVED_OUTCOMES, closed_at__isnull=False)
+    decided = counting.decided()
+    resolved = counting.resolved()
     by_category = list(
         rows.values("category")
         .order_by()
@@ -345,18 +314,9 @@ def complaint_statistics(merchant_id: int) -> dict:
     total = sum(row["count"] for row in by_category)
     decided_count = sum(row["decided"] for row in by_category)
     resolved_count = sum(row["resolved"] for row in by_category)
-    median_days = None
-    if resolved_count:
-        # The middle one or two durations, sorted in the database: no percentile function
-        # exists on both SQLite and PostgreSQL, and this reads at most two rows.
-        durations = (
-            rows.filter(resolved)
-            .annotate(days=DaysBetween(F("closed_at"), F("accepted_at")))
-            .order_by("days")
-            .values_list("days", flat=True)
-        )
-        middle = list(durations[(resolved_count - 1) // 2 : resolved_count // 2 + 1])
-        median_days = sum(middle) / len(middle)
+    median_days = counting.median_days(
+        rows.filter(resolved), resolved_count, later="closed_at", earlier="accepted_at"
+    )
     return {
         "total": total,
         "by_category": [{"category": r["category"], "count": r["count"]} for r in by_category],

@@ -113,6 +113,12 @@ ODR_DESK_CACHE_SECONDS = int_var("ODR_DESK_CACHE_SECONDS", 30, minimum=0)
 # Seconds the API's merchant directory may answer an old total ("count") for one search before
 # counting again (every merchant, at full scale); its pages are always read fresh. 0: every time.
 DIRECTORY_COUNT_CACHE_SECONDS = int_var("DIRECTORY_COUNT_CACHE_SECONDS", 60, minimum=0)
+# Seconds the public statistics page (transparency.statistics.public_statistics) may show
+# figures computed earlier for the same filters before counting again: each count reads every
+# complaint of the period (a million at full scale). 0: count on every page.
+TRANSPARENCY_STATISTICS_CACHE_SECONDS = int_var(
+    "TRANSPARENCY_STATISTICS_CACHE_SECONDS", 600, minimum=0
+)
 # Webhook deliveries: seconds each request may take, and attempts in all.
 CREDIT_WEBHOOK_TIMEOUT = 10
 CREDIT_WEBHOOK_MAX_ATTEMPTS = 8

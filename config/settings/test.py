@@ -24,6 +24,7 @@ if not REDIS_URL:  # noqa: F405
 # of the desk's cache switch it on.
 ODR_DESK_CACHE_SECONDS = 0
 DIRECTORY_COUNT_CACHE_SECONDS = 0
+TRANSPARENCY_STATISTICS_CACHE_SECONDS = 0
 
 # Tasks enqueued on commit run inline in ordinary tests; worker tests switch this off and run a
 # real worker against the configured broker.

@@ -218,6 +218,8 @@ SITE: dict[str, Entry] = {
         post_data=lambda w: {},
     ),
     "referrals/jurisdiction/": Entry(_r("referrals:jurisdiction"), get=expect("200")),
+    # The public statistics (issue 17): aggregates only, for everyone.
+    "statistics/": Entry(_r("transparency:statistics"), get=expect("200")),
     "referrals/verify/": Entry(
         _r("referrals:verify"),
         get=expect("200"),
