@@ -1,5 +1,6 @@
-"""A shop nobody disclosed: three screened complaints name it, so looking it up in the
-directory shows the warning (docs/transparency.md)."""
+"""A shop nobody disclosed (three screened complaints name it, so looking it up in the directory
+shows the warning) and the open complaint data: the demo's consumers agreed to publish their
+cases, one with its narrative, scrubbed and approved (docs/transparency.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from accounts.models import User
 from complaints.models import Complaint, Respondent
 from complaints.services import reference_for
 from odr import services
+from transparency import services as transparency_services
+from transparency.models import NarrativeReview
 
 SHOP_NAME = "Harbour Gadgets"
 SHOP_URL = "https://mall.example/shop/harbour-gadgets"
@@ -47,7 +50,10 @@ def seed() -> dict:
             payment_method="card",
             category=category,
             right_at_stake="fair_dealing" if category == "non_delivery" else "information",
-            description="The shop stopped answering after the order.",
+            description=(
+                f"I ordered on the shop's page and paid by card. The shop stopped answering after "
+                f"the order; I wrote from {users[email].email} and called +44 20 7946 0958."
+            ),
             remedy="refund",
             remedy_amount=Decimal("39.00"),
             consent_at=submitted_at,
@@ -68,9 +74,34 @@ def seed() -> dict:
         services.case_accept(
             case_id=case.pk, mediator=mediator, now=submitted_at + timedelta(days=1)
         )
+    _publish(users, mediator, now)
     return {
         "notes": [
             f"Transparency: look up “{SHOP_NAME}” in the directory (/merchants/?q=Harbour+Gadgets):"
-            " three complaints name it and nobody disclosed who runs it."
+            " three complaints name it and nobody disclosed who runs it.",
+            f"Open complaint data: {_published()} complaints at /open-data/ (API: "
+            "/api/v1/open-complaints/), one with its narrative, scrubbed and approved.",
         ]
     }
+
+
+def _published() -> int:
+    from .models import OpenComplaint
+
+    return OpenComplaint.objects.count()
+
+
+def _publish(users, mediator, now) -> None:
+    """The demo's consumers agreed to publish their cases; the first Harbour Gadgets consumer
+    also its narrative, which a mediator approved."""
+    demo = Complaint.objects.filter(order_number__contains="-DEMO-", status="submitted")
+    demo.filter(publish_consent_at=None).update(publish_consent_at=now)
+    demo.filter(order_number="HG-DEMO-1", publish_narrative_consent_at=None).update(
+        publish_narrative_consent_at=now
+    )
+    for complaint_id in demo.values_list("pk", flat=True):
+        transparency_services.open_complaint_refresh(complaint_id=complaint_id)
+    for review in NarrativeReview.objects.filter(
+        state=NarrativeReview.State.PENDING, complaint__order_number="HG-DEMO-1"
+    ):
+        transparency_services.narrative_decide(review_id=review.pk, mediator=mediator, approve=True)
