@@ -425,7 +425,7 @@ class EvidenceForm(CleanTextMixin, forms.Form):
         return cleaned
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(CleanTextMixin, forms.Form):
     """The consumer's separate choices about the open complaint data (docs/transparency.md)."""
 
     publish = forms.BooleanField(
@@ -467,7 +467,7 @@ class PublicationForm(forms.Form):
         return cleaned
 
 
-class ReviewForm(CleanTextMixin, PublicationForm):
+class ReviewForm(PublicationForm):
     field_order = ["consent", "publish", "publish_narrative"]
 
     consent = forms.BooleanField(
