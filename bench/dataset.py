@@ -48,6 +48,7 @@ LOADED_TABLES = (
     "odr_caseevent",
     "odr_settlement",
     "odr_caserating",
+    "transparency_opencomplaint",
 )
 EXPIRING_STATES = ("awaiting_merchant", "negotiation", "mediation", "settled", "escalated")
 
@@ -122,6 +123,15 @@ $$
 def rnd(expr: str, salt: int) -> str:
     """SQL for a uniform number in [0, 1) that depends only on ``expr`` and ``salt``."""
     return f"((hashint8extended(({expr})::bigint, {salt}) & 2147483647)::float8 / 2147483648.0)"
+
+
+def _display(alias: str) -> str:
+    """Merchant.display_name in SQL: the legal name, with its Latin form when it differs."""
+    return (
+        f"CASE WHEN {alias}.legal_name_latin <> '' AND {alias}.legal_name_latin <> "
+        f"{alias}.legal_name THEN {alias}.legal_name || ' (' || {alias}.legal_name_latin || ')' "
+        f"ELSE {alias}.legal_name END"
+    )
 
 
 def _pick(u: str, values: tuple[str, ...]) -> str:
@@ -201,6 +211,7 @@ class Build:
         self._plan()
         self._events()
         self._cases()
+        self._open_data()
         self._overdue()
         self._sequences()
         self._create_indexes(indexes)
@@ -536,7 +547,7 @@ class Build:
                 right_at_stake, description, remedy, remedy_amount, remedy_details, consent_at,
                 submitted_at, created_at, updated_at, held_reason, hold_decision,
                 pseudonymised_reason, consumer_country, delivery, seller_informed,
-                goods_exception)
+                goods_exception, publish_consent_at)
             SELECT x.id, md5('complaint:' || x.i)::uuid,
                    'RD-' || extract(year FROM x.submitted)::int || '-'
                        || lpad(x.id::text, greatest(6, length(x.id::text)), '0'),
@@ -565,7 +576,9 @@ class Build:
                    x.submitted, x.submitted, x.submitted - interval '30 minutes', x.submitted,
                    '', '', '',
                    -- The facts of the rights engine are not asked of bench complaints.
-                   '', '', '', ''
+                   '', '', '', '',
+                   -- A third of the consumers agree to the open complaint data.
+                   CASE WHEN x.i % 3 = 0 THEN x.submitted END
             FROM bench_complaints x
             CROSS JOIN LATERAL (SELECT {currency} AS currency,
                                        {_pick("x.u_category", categories)} AS category
@@ -734,6 +747,52 @@ class Build:
                         ELSE ''
                    END AS deadline_kind
             FROM decided d
+            """,
+        )
+
+    def _open_data(self):
+        """The open complaint data's entries, as transparency.services.open_complaint_refresh
+        writes them: the consented complaints accepted at screening whose merchant answered or
+        whose case was accepted 15 days ago or more, with their seller's country and name."""
+        self._run(
+            "open complaint data",
+            f"""
+            INSERT INTO transparency_opencomplaint (
+                complaint_id, public_id, published_at, refreshed_at, submitted_on, category,
+                consumer_country, merchant_country, merchant_id, merchant_name, platform_id,
+                platform_name, purchase_mode, amount_band, currency, outcome, closed_on,
+                answered, answered_in_time, narrative)
+            SELECT c.id, md5('open:' || c.id)::uuid, {self.NOW}, {self.NOW},
+                   c.submitted_at::date, c.category, c.consumer_country,
+                   coalesce(m.country, ''), m.id, coalesce({_display("m")}, ''), pl.id,
+                   coalesce({_display("pl")}, c.platform_name), c.purchase_mode,
+                   CASE WHEN c.amount < 100 THEN 'under_100' WHEN c.amount < 1000 THEN '100_999'
+                        WHEN c.amount < 10000 THEN '1000_9999' ELSE '10000_plus' END,
+                   c.currency, k.outcome, k.closed_at::date,
+                   CASE WHEN k.merchant_responded_at IS NOT NULL THEN true
+                        WHEN k.merchant_response_due_at < {self.NOW} THEN false END,
+                   CASE WHEN k.merchant_responded_at IS NOT NULL
+                        THEN k.merchant_responded_at <= k.merchant_response_due_at
+                        WHEN k.merchant_response_due_at < {self.NOW} THEN false END,
+                   ''
+            FROM complaints_complaint c
+            JOIN odr_case k ON k.complaint_id = c.id
+            LEFT JOIN LATERAL (
+                SELECT mm.id, mm.country, mm.legal_name, mm.legal_name_latin
+                FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
+                WHERE r.complaint_id = c.id AND r.role IN ('seller', 'purchasing_agent')
+                ORDER BY r.role = 'seller' DESC, r.id LIMIT 1
+            ) m ON true
+            LEFT JOIN LATERAL (
+                SELECT mm.id, mm.legal_name, mm.legal_name_latin
+                FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
+                WHERE r.complaint_id = c.id AND r.role = 'platform_operator'
+                ORDER BY r.id LIMIT 1
+            ) pl ON true
+            WHERE c.publish_consent_at IS NOT NULL AND k.accepted_at IS NOT NULL
+              AND (c.held_at IS NULL OR c.hold_decision = 'accepted')
+              AND (k.merchant_responded_at IS NOT NULL
+                   OR k.accepted_at <= {self.NOW} - interval '15 days')
             """,
         )
 

@@ -88,9 +88,10 @@ def _clients():
 
 
 def measure(log=print) -> dict:
-    from complaints.models import Complaint
+    from complaints.models import Complaint, Respondent
     from merchants.models import Merchant
     from odr.models import Case
+    from transparency.models import OpenComplaint
 
     consumer, merchant, consumer_client, mediator_client, anonymous, api = _clients()
     case = _consumer_case(consumer)
@@ -117,6 +118,14 @@ def measure(log=print) -> dict:
         # so after the warm-up this measures the page as visitors get it; set it to 0 in the
         # environment to measure the counting itself.
         "statistics": (anonymous, "/statistics/", 12),
+        # The open complaint data (issue 17): the newest 50 of every published complaint, one
+        # filtered by category, and the same through the public API.
+        "open_data": (anonymous, "/open-data/", 50),
+        "open_data_filtered": (anonymous, "/open-data/?category=customs&consumer_country=CN", 50),
+        "api_open_data": (anonymous, "/api/v1/open-complaints/", 50),
+        # A directory search for a seller nobody disclosed: the warning's two queries over the
+        # unlinked respondents.
+        "directory_miss": (anonymous, "/merchants/?q=Overseas+supplier+7", 1),
     }
     figures = {}
     for name, (client, url, rows) in pages.items():
@@ -144,6 +153,10 @@ def measure(log=print) -> dict:
                 "admin_case_queue": Case.objects.count(),
                 "api_merchant_list": Merchant.objects.count(),
                 "statistics": Complaint.objects.count(),
+                "open_data": OpenComplaint.objects.count(),
+                "open_data_filtered": OpenComplaint.objects.count(),
+                "api_open_data": OpenComplaint.objects.count(),
+                "directory_miss": Respondent.objects.filter(merchant__isnull=True).count(),
             }[name],
         }
         log(
@@ -182,6 +195,10 @@ def under_wrk(figures: dict, *, seconds: int, log=print) -> None:
         "admin_case_queue": mediator_client,
         "api_merchant_list": api_client,
         "statistics": anonymous,
+        "open_data": anonymous,
+        "open_data_filtered": anonymous,
+        "api_open_data": anonymous,
+        "directory_miss": anonymous,
     }
     web = servers.Gunicorn(workers=gunicorn_conf.workers, name="gunicorn-pages")
     try:

@@ -98,6 +98,12 @@ def test_derived_columns_are_what_the_services_would_store(built):
     for complaint in Complaint.objects.all():
         assert complaint.reference == reference_for(complaint.pk, complaint.submitted_at)
         assert complaint.right_at_stake == RIGHT_AT_STAKE[complaint.category]
+    for respondent in Respondent.objects.filter(merchant__isnull=True):
+        keys = Respondent.named_keys(respondent.named_name, respondent.named_url)
+        assert (respondent.named_name_key, respondent.named_url_key) == (
+            keys["named_name_key"],
+            keys["named_url_key"],
+        )
     # A statement is stored as it was written: both of its hashes are that of its UTF-8 text.
     for item in EvidenceItem.objects.filter(kind=EvidenceItem.Kind.STATEMENT):
         digest = hashlib.sha256(item.text.encode()).hexdigest()
@@ -159,3 +165,28 @@ def test_a_case_moved_by_the_sweep_extends_its_chain(built):
 
     report = integrity.verify(only=["case-events"], files=False)
     assert report.ok, [str(b) for b in report.breaks]
+
+
+# The columns of an open complaint entry that the refresh derives (the times are the build's).
+OPEN_FIELDS = (
+    "complaint_id", "submitted_on", "category", "consumer_country", "merchant_country",
+    "merchant_id", "merchant_name", "platform_id", "platform_name", "purchase_mode", "amount_band", "currency",
+    "outcome", "closed_on", "answered", "answered_in_time", "narrative",
+)  # fmt: skip
+
+
+def test_the_open_data_entries_are_what_the_refresh_writes(built):
+    from transparency.models import OpenComplaint
+    from transparency.services import open_complaint_refresh, publishable
+
+    built_rows = {row[0]: row for row in OpenComplaint.objects.values_list(*OPEN_FIELDS)}
+    assert built_rows
+    assert set(built_rows) == set(
+        Complaint.objects.filter(publishable(now=NOW)).values_list("pk", flat=True)
+    )
+    OpenComplaint.objects.all().delete()
+    with time_machine.travel(NOW, tick=False):
+        for complaint_id in built_rows:
+            open_complaint_refresh(complaint_id=complaint_id, now=NOW)
+
+    assert {row[0]: row for row in OpenComplaint.objects.values_list(*OPEN_FIELDS)} == (built_rows)
