@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,13 +29,14 @@ from core.money import format_money
 from core.pagination import CachedCountPaginator
 from merchants.models import Merchant, MerchantRole
 
-from . import events, forms, rules, services
+from . import events, forms, rules, selectors, services
 from .models import (
     OPEN_STATES,
     Case,
     CaseEvent,
     CaseRating,
     CaseState,
+    CollectiveCase,
     Message,
     Offer,
     Settlement,
@@ -381,7 +382,7 @@ class CaseAdmin(admin.ModelAdmin):
     ordering = (F("deadline_at").asc(nulls_last=True), "pk")
     list_per_page = 50
     change_list_template = "admin/odr/case/change_list.html"
-    actions = ["assign_to_me", "bulk_assign", "accept_selected"]
+    actions = ["assign_to_me", "bulk_assign", "accept_selected", "group_selected"]
     inlines = [CaseEventInline, MessageInline, OfferInline]
     fieldsets = (
         (
@@ -806,6 +807,28 @@ class CaseAdmin(admin.ModelAdmin):
         )
 
     @admin.action(
+        description=_("Group the selected cases as a collective case"), permissions=["mediate"]
+    )
+    def group_selected(self, request, queryset):
+        try:
+            collective = services.collective_create(
+                case_ids=list(queryset.values_list("pk", flat=True)), mediator=request.user
+            )
+        except (services.TransitionNotAllowed, ValidationError) as exc:
+            message = getattr(exc, "message", None) or " ".join(exc.messages)
+            self.message_user(request, message, messages.WARNING)
+            return None
+        self.message_user(
+            request,
+            _("Collective case %(reference)s made of %(count)d cases.")
+            % {"reference": collective.reference, "count": queryset.count()},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:odr_collectivecase_change", args=[collective.pk])
+        )
+
+    @admin.action(
         description=_("Assign the selected cases (choose or automatic)"), permissions=["mediate"]
     )
     def bulk_assign(self, request, queryset):
@@ -886,3 +909,116 @@ class CaseRatingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CollectiveCase)
+class CollectiveCaseAdmin(admin.ModelAdmin):
+    """Collective cases, and the groups the suggestions propose (odr.selectors.
+    collective_suggestions): a mediator makes one from a suggestion in one click."""
+
+    list_display = ("reference", "title", "merchant", "category", "members_count", "created_at")
+    list_select_related = ("merchant",)
+    search_fields = ("reference", "title", "merchant__search_text")
+    fields = ("reference", "title", "merchant", "category", "lead_case", "member_cases")
+    readonly_fields = ("reference", "merchant", "category", "lead_case", "member_cases")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_members=Count("members"))
+
+    @admin.display(description=_("cases"), ordering="_members")
+    def members_count(self, obj) -> int:
+        return obj._members
+
+    @admin.display(description=_("lead case"))
+    def lead_case(self, obj):
+        return self._case_link(obj.lead)
+
+    @admin.display(description=_("cases of the group"))
+    def member_cases(self, obj):
+        cases = obj.members.select_related("complaint").order_by("complaint__submitted_at", "pk")
+        return format_html_join(", ", "{}", ((self._case_link(case),) for case in cases)) or "—"
+
+    def _case_link(self, case):
+        return format_html(
+            '<a href="{}">{}</a> ({})',
+            reverse("admin:odr_case_change", args=[case.pk]),
+            case.complaint.reference,
+            case.get_state_display(),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The title may be corrected by whoever may act on cases; nothing else is edited.
+        return request.user.has_perm("odr.mediate_case")
+
+    def get_urls(self):
+        return [
+            path(
+                "suggestions/",
+                self.admin_site.admin_view(self.suggestions_view),
+                name="odr_collectivecase_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def suggestions_view(self, request):
+        """The groups of open cases against one merchant for one problem, the largest first;
+        POST makes the collective case of one of them."""
+        if not request.user.has_perm("odr.mediate_case"):
+            raise PermissionDenied
+        now = timezone.now()
+        if request.method == "POST":
+            ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+            try:
+                collective = services.collective_create(case_ids=ids, mediator=request.user)
+            except (services.TransitionNotAllowed, ValidationError) as exc:
+                message = getattr(exc, "message", None) or " ".join(exc.messages)
+                self.message_user(request, message, messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("Collective case %(reference)s made of %(count)d cases.")
+                    % {"reference": collective.reference, "count": len(ids)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:odr_collectivecase_change", args=[collective.pk])
+                )
+        groups = selectors.collective_suggestions(now=now)
+        merchants = {
+            m.pk: m for m in Merchant.objects.filter(pk__in={g["merchant_id"] for g in groups})
+        }
+        references = dict(
+            Case.objects.filter(pk__in={pk for g in groups for pk in g["cases"]}).values_list(
+                "pk", "complaint__reference"
+            )
+        )
+        rows = [
+            {
+                "merchant": merchants[g["merchant_id"]],
+                "category": Category(g["category"]).label,
+                "cases": [(pk, references[pk]) for pk in g["cases"]],
+            }
+            for g in groups
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Suggested collective cases"),
+            "rows": rows,
+            "window_days": selectors.COLLECTIVE_WINDOW_DAYS,
+            "min_cases": selectors.COLLECTIVE_MIN_CASES,
+        }
+        return TemplateResponse(request, "admin/odr/collectivecase/suggestions.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "suggestions_url": reverse("admin:odr_collectivecase_suggestions"),
+        }
+        return super().changelist_view(request, extra_context)

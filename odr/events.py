@@ -59,6 +59,14 @@ LABELS = {
     "held_for_screening": _(
         "The complaint is held for a closer check by a mediator before it goes any further."
     ),
+    "collective_made": _(
+        "A mediator grouped this case with other consumers' cases against the same merchant "
+        "for the same problem: the merchant answers the group once; each consumer decides on "
+        "their own settlement."
+    ),
+    "collective_joined": _(
+        "The consumer joined the collective case against the same merchant for the same problem."
+    ),
     "pseudonymised": _(
         "The case was pseudonymised: personal data were erased; the outcome is kept."
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -283,3 +285,30 @@ class BulkAssignForm(CleanTextMixin, forms.Form):
             ("", _("Automatically")),
             *((m.pk, f"{m.full_name} <{m.email}> ({m.load})") for m in mediators),
         ]
+
+
+class JoinCollectiveForm(VersionedForm):
+    """Joining the collective case offered on the consumer's case page."""
+
+    collective = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class GroupOfferForm(VersionedForm):
+    """The merchant's one offer to every consumer of a collective case."""
+
+    kind = forms.ChoiceField(label=_("What is offered"), choices=Offer.Kind.choices)
+    share = forms.DecimalField(
+        label=_("Share of what each consumer paid (per cent)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        help_text=_("For a refund or compensation: 100 gives each consumer back what they paid."),
+    )
+    terms = forms.CharField(
+        label=_("Terms"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What exactly is offered to each consumer, and how it will be done."),
+    )

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, EvidenceItem
+from complaints.models import Category, Complaint, EvidenceItem
 from core.integrity import AppendOnlyModel
 from merchants.models import Merchant
 
@@ -109,6 +109,18 @@ class Case(models.Model):
     # the last one, written with each event, so that removing events from the end is seen too.
     events_count = models.PositiveIntegerField(default=0, editable=False)
     events_head = models.CharField(max_length=64, blank=True, editable=False)
+    # The collective case this one is negotiated in, with the other consumers' cases against
+    # the same merchant for the same problem (odr.services.collective); each keeps its own
+    # state, settlement and outcome.
+    collective = models.ForeignKey(
+        "CollectiveCase",
+        verbose_name=_("collective case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -150,6 +162,41 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class CollectiveCase(models.Model):
+    """Several consumers' cases against one merchant for one cause, negotiated as one.
+
+    A mediator makes it from cases the suggestions group (odr.selectors.collective_suggestions),
+    with a lead case; consumers whose case matches may join it. The merchant answers and offers
+    to the group once (odr.services.collective_offer), and each consumer accepts or refuses
+    their own settlement: every member case keeps its own state, settlement, payment and
+    outcome, so credit counts each consumer's case once."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, related_name="collective_cases", editable=False
+    )
+    category = models.CharField(
+        _("what went wrong"), max_length=30, choices=Category, editable=False
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lead = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="leads_collective", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collective case")
+        verbose_name_plural = _("collective cases")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["merchant", "category"])]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class CaseEvent(AppendOnlyModel):

@@ -18,8 +18,9 @@ from complaints.models import Complaint, Remedy, Respondent
 from complaints.selectors import complaints_for_representative, forwarded_to_merchants, not_held
 from core.cache import kept
 from core.money import format_money
+from merchants.models import Merchant
 
-from .models import OPEN_STATES, Case, CaseRating, Notification, Party
+from .models import OPEN_STATES, Case, CaseRating, CaseState, CollectiveCase, Notification, Party
 
 
 @dataclass(frozen=True)
@@ -378,3 +379,101 @@ def _shared_desk_counts(now: datetime) -> dict:
         (first + timedelta(days=i), opened.get(first + timedelta(days=i), 0)) for i in range(7)
     ]
     return counts
+
+
+# --- collective cases ---------------------------------------------------------------------
+
+# The states in which a case may join a collective case or get the group's offer: screened in
+# and not yet settled or closed.
+JOINABLE_STATES = frozenset(
+    {CaseState.AWAITING_MERCHANT, CaseState.NEGOTIATION, CaseState.MEDIATION}
+)
+# The roles whose merchant a collective case is against: the seller, else the agent who answers
+# for the order as one.
+_SELLER_ROLES = (Respondent.Role.SELLER, Respondent.Role.PURCHASING_AGENT)
+# Cases grouped together were filed within this many days of each other's window, and a group
+# is suggested from this many open cases against one merchant for one problem.
+COLLECTIVE_WINDOW_DAYS = 90
+COLLECTIVE_MIN_CASES = 3
+
+
+def seller_merchant_id(case: Case) -> int | None:
+    """The directory merchant the case is against: its seller, else its purchasing agent."""
+    rows = dict(
+        Respondent.objects.filter(
+            complaint_id=case.complaint_id, role__in=_SELLER_ROLES, merchant__isnull=False
+        )
+        .order_by("-pk")
+        .values_list("role", "merchant_id")
+    )
+    for role in _SELLER_ROLES:
+        if role in rows:
+            return rows[role]
+    return None
+
+
+def merchant_by_id(merchant_id: int) -> Merchant:
+    return Merchant.objects.get(pk=merchant_id)
+
+
+def joinable_collective(case: Case):
+    """The open collective case this case could join (same seller, same problem), with the
+    number of its members as ``members_count``; None when there is none or it already is in
+    one. Two queries."""
+    if case.collective_id or case.state not in JOINABLE_STATES:
+        return None
+    merchant_id = seller_merchant_id(case)
+    if merchant_id is None:
+        return None
+    return (
+        CollectiveCase.objects.filter(
+            merchant_id=merchant_id,
+            category=case.complaint.category,
+            lead__state__in=JOINABLE_STATES,
+        )
+        .annotate(members_count=Count("members"))
+        .order_by("-members_count", "pk")
+        .first()
+    )
+
+
+def collective_suggestions(*, now: datetime, limit: int = 50) -> list[dict]:
+    """Groups a mediator could make: COLLECTIVE_MIN_CASES or more open cases, not yet grouped,
+    against one seller for one problem, submitted within COLLECTIVE_WINDOW_DAYS. Rows:
+    merchant_id, category, cases (their ids, oldest first), the most cases first."""
+    rows = (
+        Respondent.objects.filter(
+            role=Respondent.Role.SELLER,
+            merchant__isnull=False,
+            complaint__case__state__in=JOINABLE_STATES,
+            complaint__case__collective__isnull=True,
+            complaint__submitted_at__gte=now - timedelta(days=COLLECTIVE_WINDOW_DAYS),
+        )
+        .values("merchant_id", "complaint__category")
+        .annotate(n=Count("complaint", distinct=True))
+        .filter(n__gte=COLLECTIVE_MIN_CASES)
+        .order_by("-n", "merchant_id", "complaint__category")[:limit]
+    )
+    groups = []
+    for row in rows:
+        ids = list(
+            Case.objects.filter(
+                state__in=JOINABLE_STATES,
+                collective__isnull=True,
+                complaint__submitted_at__gte=now - timedelta(days=COLLECTIVE_WINDOW_DAYS),
+                complaint__category=row["complaint__category"],
+                complaint__respondents__role=Respondent.Role.SELLER,
+                complaint__respondents__merchant_id=row["merchant_id"],
+            )
+            .order_by("complaint__submitted_at", "pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        groups.append(
+            {
+                "merchant_id": row["merchant_id"],
+                "category": row["complaint__category"],
+                "cases": ids,
+            }
+        )
+    return groups

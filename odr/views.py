@@ -157,8 +157,42 @@ def _render_case(
         "can_read_dossier": selectors.can_read_dossier(case, request.user),
         "conflict": conflict,
         "respondents": case.complaint.respondents.select_related("merchant"),
+        "collective": _collective_context(case, party),
     }
+    if context["collective"] and "group_offer" in (bound or {}):
+        # The merchant's group offer with its errors and what was typed.
+        context["collective"]["group_offer_form"] = bound["group_offer"]
     return render(request, "odr/case_detail.html", context, status=status)
+
+
+def _collective_context(case: Case, party: str) -> dict | None:
+    """The collective case the case is in (its size, the merchant's group offer form), or the
+    one the consumer may join ("Join 23 others"); None when there is neither."""
+    if case.collective_id:
+        collective = case.collective
+        return {
+            "member": True,
+            "collective": collective,
+            "others": collective.members.exclude(pk=case.pk).count(),
+            "group_offer_form": forms.GroupOfferForm(
+                prefix="group-offer", initial={"version": case.version}
+            )
+            if party == Party.MERCHANT and case.state in services.JOINABLE_STATES
+            else None,
+        }
+    if party != Party.CONSUMER:
+        return None
+    joinable = selectors.joinable_collective(case)
+    if joinable is None:
+        return None
+    return {
+        "member": False,
+        "collective": joinable,
+        "others": joinable.members_count,
+        "join_form": forms.JoinCollectiveForm(
+            initial={"version": case.version, "collective": joinable.pk}
+        ),
+    }
 
 
 @login_required
@@ -189,7 +223,37 @@ def _version(form) -> int | None:
     return form.cleaned_data.get("version")
 
 
+def _join_collective(case, user, form):
+    return services.collective_join(
+        case_id=case.pk, collective_id=form.cleaned_data["collective"], consumer=user
+    )
+
+
+def _group_offer(case, user, form):
+    if case.collective_id is None:
+        raise services.TransitionNotAllowed(_("This case is not part of a collective case."))
+    return services.collective_offer(
+        collective_id=case.collective_id,
+        representative=user,
+        kind=form.cleaned_data["kind"],
+        share=form.cleaned_data["share"],
+        terms=form.cleaned_data["terms"],
+    )
+
+
 CASE_ACTIONS: dict[str, Action] = {
+    "join-collective": Action(
+        forms.JoinCollectiveForm,
+        (Party.CONSUMER,),
+        _join_collective,
+        _("You joined the collective case. The merchant now answers the group."),
+    ),
+    "group-offer": Action(
+        forms.GroupOfferForm,
+        (Party.MERCHANT,),
+        _group_offer,
+        _("Your offer was sent to each consumer of the collective case."),
+    ),
     "accept-claim": Action(
         forms.AcceptClaimForm,
         (Party.MERCHANT,),
@@ -353,7 +417,7 @@ def _perform(request, case: Case, party: str, action: Action, name: str, target)
     viewer's right and the case's state."""
     if party not in action.parties:
         raise Http404
-    prefix = name if action.form not in (forms.ConfirmForm,) else None
+    prefix = name if action.form not in (forms.ConfirmForm, forms.JoinCollectiveForm) else None
     extra = action.form_kwargs(case) if action.form_kwargs else {}
     form = action.form(request.POST, request.FILES, prefix=prefix, **extra)
     bound = {name.replace("-", "_"): form} if prefix else {}

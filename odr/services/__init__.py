@@ -15,6 +15,13 @@ Callers import from here: ``from odr import services``.
 from ._kernel import CaseChanged, NotPermitted, TransitionNotAllowed, is_mediator
 from .answer import merchant_accept_claim, merchant_dispute, merchant_make_offer
 from .closing import case_follow_referral, case_record_outcome, case_refer, case_withdraw
+from .collective import (
+    JOINABLE_STATES,
+    CollectiveMismatch,
+    collective_create,
+    collective_join,
+    collective_offer,
+)
 from .demo import case_move_deadline
 from .mediation import (
     MediatorPool,
@@ -33,7 +40,9 @@ from .settlement import settlement_compensate_in_advance, settlement_confirm_pai
 from .sweep import case_expire_deadline, case_send_reminder, cases_expire_deadlines
 
 __all__ = [
+    "JOINABLE_STATES",
     "CaseChanged",
+    "CollectiveMismatch",
     "MediatorPool",
     "NotPermitted",
     "TransitionNotAllowed",
@@ -56,6 +65,9 @@ __all__ = [
     "case_send_reminder",
     "case_withdraw",
     "cases_expire_deadlines",
+    "collective_create",
+    "collective_join",
+    "collective_offer",
     "is_mediator",
     "mediator_propose_settlement",
     "merchant_accept_claim",

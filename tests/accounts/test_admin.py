@@ -62,6 +62,8 @@ MEDIATOR_PERMISSIONS = {
     ("odr", "view_offer"),
     ("odr", "view_settlement"),
     ("odr", "view_caserating"),
+    # collective cases: see them; making one and correcting its title need mediate_case
+    ("odr", "view_collectivecase"),
     # credit: read the snapshots; API keys and webhooks stay with superusers
     ("credit", "view_creditsnapshot"),
     # referrals: keep the directory of outside bodies (never delete one: referrals point at
@@ -117,6 +119,7 @@ def test_a_mediator_opens_exactly_the_admin_screens_the_group_allows(client, med
         "odr.Case",
         "odr.Settlement",
         "odr.CaseRating",
+        "odr.CollectiveCase",
         "credit.CreditSnapshot",
         "referrals.ReferralBody",
         "referrals.Referral",

@@ -18,6 +18,7 @@ LOCAL_APPS = (
     "odr",
     "referrals",
     "credit",
+    "transparency",
     "privacy",
 )
 
@@ -59,6 +60,7 @@ def test_every_app_with_tasks_is_autodiscovered():
         "credit.tasks",
         "privacy.tasks",
         "referrals.tasks",
+        "transparency.tasks",
     ):
         assert any(name.startswith(module + ".") for name in names), module
 
@@ -97,6 +99,11 @@ def test_the_whole_beat_schedule_is_one_dict_of_these_tasks_and_times():
             {},
         ),
         "odr-sweep-deadlines": ("odr.tasks.sweep_deadlines", timedelta(minutes=1), {}),
+        "transparency-refresh-open-complaints": (
+            "transparency.tasks.refresh_open_complaints",
+            timedelta(minutes=10),
+            {},
+        ),
         "credit-recompute-all": ("credit.tasks.recompute_all", crontab(hour=2, minute=30), {}),
         "privacy-apply-retention": (
             "privacy.tasks.apply_retention",

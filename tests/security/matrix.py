@@ -475,6 +475,9 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     # Referrals are made from a referred case and then only change status; signed dossiers
     # are never edited.
     "referrals.referral": {"mediator": "vac", "superuser": "vac"},
+    # Collective cases are made from cases (an action, the suggestions), never added or
+    # deleted; their title may be corrected.
+    "odr.collectivecase": {"mediator": "vc", "superuser": "vc"},
     "referrals.signeddossier": {"mediator": "v", "superuser": "v"},
     # The shops nobody disclosed: a list to read (linking happens on the respondents' screen).
     "transparency.undisclosedshop": {"mediator": "v", "superuser": "v"},
@@ -536,6 +539,14 @@ ADMIN_OTHER: dict[str, Entry] = {
         lambda w: "/admin/logout/", get=expect("302", staff="405"), post=expect("302")
     ),
     "admin/password_change/": Entry(lambda w: "/admin/password_change/", get=STAFF_ONLY),
+    # The suggested collective cases: mediators' (staff without mediate_case get 403); a POST
+    # naming no case is refused with a message and the list shown again.
+    "admin/odr/collectivecase/suggestions/": Entry(
+        lambda w: "/admin/odr/collectivecase/suggestions/",
+        get=expect("admin-login", staff="200"),
+        post=expect("admin-login", staff="200"),
+        post_data=lambda w: {},
+    ),
     "admin/password_change/done/": Entry(lambda w: "/admin/password_change/done/", get=STAFF_ONLY),
     # Without the parameters the admin's autocomplete widgets send, staff get 403 too.
     "admin/autocomplete/": Entry(

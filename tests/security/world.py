@@ -159,6 +159,18 @@ def build_world(*, mediator, superuser) -> World:
         covering_letter="Dear Sir or Madam, we refer this case.",
     )
 
+    # A collective case of B's two cases against another merchant (A's case is not in it).
+    from odr.models import CollectiveCase
+
+    first = build(CaseState.NEGOTIATION, mediator)
+    CollectiveCase.objects.create(
+        reference="GR-2026-000001",
+        merchant=first.merchant,
+        category=first.case.complaint.category,
+        title="Not delivered",
+        lead=first.case,
+        created_by=mediator,
+    )
     # A's case in the open complaint data, with a narrative waiting for a mediator.
     from transparency.models import NarrativeReview, OpenComplaint
 
