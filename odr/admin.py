@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
@@ -919,8 +919,23 @@ class CollectiveCaseAdmin(admin.ModelAdmin):
     list_display = ("reference", "title", "merchant", "category", "members_count", "created_at")
     list_select_related = ("merchant",)
     search_fields = ("reference", "title", "merchant__search_text")
-    fields = ("reference", "title", "merchant", "category", "lead_case", "member_cases")
-    readonly_fields = ("reference", "merchant", "category", "lead_case", "member_cases")
+    fields = (
+        "reference",
+        "title",
+        "merchant",
+        "category",
+        "lead_case",
+        "member_cases",
+        "refer_the_group",
+    )
+    readonly_fields = (
+        "reference",
+        "merchant",
+        "category",
+        "lead_case",
+        "member_cases",
+        "refer_the_group",
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_members=Count("members"))
@@ -937,6 +952,15 @@ class CollectiveCaseAdmin(admin.ModelAdmin):
     def member_cases(self, obj):
         cases = obj.members.select_related("complaint").order_by("complaint__submitted_at", "pk")
         return format_html_join(", ", "{}", ((self._case_link(case),) for case in cases)) or "—"
+
+    @admin.display(description=_("referral"))
+    def refer_the_group(self, obj):
+        # The referrals app (above odr) refers the group: its screen is reached by name only.
+        try:
+            url = reverse("admin:referrals_referral_collective", args=[obj.pk])
+        except NoReverseMatch:
+            return "—"
+        return format_html('<a href="{}">{}</a>', url, _("Refer the group to an outside body"))
 
     def _case_link(self, case):
         return format_html(

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from odr.models import Case
+from odr.models import Case, CollectiveCase
 
 from . import services
-from .forms import ReferralAddForm, ReferralBodyAdminForm, ReferralStatusForm
+from .forms import (
+    CollectiveReferralForm,
+    ReferralAddForm,
+    ReferralBodyAdminForm,
+    ReferralStatusForm,
+)
 from .models import Referral, ReferralBody, SignedDossier
 from .suggestions import suggest
 
@@ -158,6 +166,70 @@ class ReferralAdmin(admin.ModelAdmin):
         )
         obj.pk = referral.pk
         obj.refresh_from_db()
+
+    def get_urls(self):
+        return [
+            path(
+                "collective/<int:collective_id>/",
+                self.admin_site.admin_view(self.collective_view),
+                name="referrals_referral_collective",
+            ),
+            *super().get_urls(),
+        ]
+
+    def collective_view(self, request, collective_id: int):
+        """Refer a collective case's members together to one body."""
+        if not request.user.has_perm("odr.mediate_case"):
+            raise PermissionDenied
+        collective = get_object_or_404(
+            CollectiveCase.objects.select_related("lead"), pk=collective_id
+        )
+        form = CollectiveReferralForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                referrals, left = services.referrals_create_for_collective(
+                    collective_id=collective.pk,
+                    body_id=data["body"].pk,
+                    mediator=request.user,
+                    covering_letter=data["covering_letter"],
+                    summary=data["summary"],
+                    mismatch_reason=data["mismatch_reason"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d cases of %(reference)s were referred to %(body)s.")
+                    % {
+                        "count": len(referrals),
+                        "reference": collective.reference,
+                        "body": data["body"].name,
+                    },
+                )
+                if left:
+                    messages.warning(
+                        request,
+                        _("Not referred (still negotiating, settled or closed): %(references)s.")
+                        % {"references": ", ".join(left)},
+                    )
+                return redirect("admin:odr_collectivecase_change", collective.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Refer collective case %(reference)s") % {"reference": collective.reference},
+            "collective": collective,
+            "form": form,
+            "suggestions": suggest(
+                ReferralBody.objects.active(), services.case_facts(collective.lead)
+            ),
+        }
+        return TemplateResponse(request, "admin/referrals/referral/collective.html", context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

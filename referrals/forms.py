@@ -217,3 +217,26 @@ class ReferralStatusForm(CleanTextMixin, forms.ModelForm):
                 _("This referral is closed: the body's decision is already recorded.")
             )
         return status
+
+
+class CollectiveReferralForm(CleanTextMixin, forms.Form):
+    """A collective case's members referred together to one body."""
+
+    body = forms.ModelChoiceField(
+        label=_("Outside body"), queryset=ReferralBody.objects.active().order_by("name")
+    )
+    summary = forms.CharField(
+        label=_("Why mediation failed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Recorded on each case referred and printed in its dossier."),
+    )
+    covering_letter = forms.CharField(
+        label=_("Covering letter"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000
+    )
+    mismatch_reason = forms.CharField(
+        label=_("Why this body, if it does not list these countries or this problem"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from complaints.models import Respondent
 from core.queue import enqueue_on_commit
 from odr import services as odr_services
-from odr.models import Case, CaseState, Outcome
+from odr.models import Case, CaseState, CollectiveCase, Outcome
 
 from . import dossiers
 from .models import (
@@ -340,3 +340,50 @@ def dossiers_erase_for_case(*, case_id: int) -> int:
         dossiers.erase(dossier)
         erased += 1
     return erased
+
+
+# The states from which a member of a collective case is referred with the group: mediation
+# failed (or a settlement was not honoured); a member already referred is only sent on.
+_REFERABLE_WITH_THE_GROUP = (CaseState.MEDIATION, CaseState.ESCALATED)
+
+
+@transaction.atomic
+def referrals_create_for_collective(
+    *,
+    collective_id: int,
+    body_id: int,
+    mediator,
+    covering_letter: str,
+    summary: str,
+    mismatch_reason: str = "",
+    now: datetime | None = None,
+) -> tuple[list[Referral], list[str]]:
+    """Refer a collective case's members together to one body (for example a consumer
+    association that can bring a public-interest action, PRC Consumer Rights Protection Law
+    art. 47): each member case is referred with the mediator's summary and sent on with its own
+    signed dossier and the same letter. Members still negotiating, settled or closed are left
+    as they are; their references are returned beside the referrals."""
+    _require_mediator(mediator)
+    if not (summary or "").strip():
+        raise ValidationError({"summary": _("Say why mediation failed: it goes in each dossier.")})
+    collective = CollectiveCase.objects.get(pk=collective_id)
+    referrals, left = [], []
+    for case in collective.members.select_related("complaint").order_by("pk"):
+        if case.state in _REFERABLE_WITH_THE_GROUP:
+            odr_services.case_refer(case_id=case.pk, mediator=mediator, summary=summary, now=now)
+        elif case.state != CaseState.REFERRED or Referral.objects.filter(case=case).exists():
+            left.append(case.complaint.reference)
+            continue
+        referrals.append(
+            referral_create(
+                case_id=case.pk,
+                body_id=body_id,
+                mediator=mediator,
+                covering_letter=covering_letter,
+                mismatch_reason=mismatch_reason,
+                now=now,
+            )
+        )
+    if not referrals:
+        raise ValidationError(_("No case of the group can be referred now."))
+    return referrals, left

@@ -212,3 +212,48 @@ def test_credit_counts_each_consumers_case_once(mediator, seller, three, group):
 
     # Three consumers' cases, two of them in the group (one is its lead): three rows, once each.
     assert sorted(rows.values_list("case_id", flat=True)) == sorted(w.case.pk for w in three)
+
+
+def test_a_group_is_referred_together_each_case_with_its_own_dossier(mediator, three, group):
+    from referrals.models import Referral, ReferralBody
+    from referrals.services import referrals_create_for_collective
+
+    services.collective_join(
+        case_id=three[2].case.pk, collective_id=group.pk, consumer=three[2].consumer
+    )
+    services.collective_offer(
+        collective_id=group.pk, representative=three[0].rep, kind="partial_refund", share=10
+    )
+    for w in three[:2]:
+        services.case_request_mediation(case_id=w.case.pk, user=w.consumer, reason="Too little.")
+    body = ReferralBody.objects.get(name="econsumer.gov")
+
+    referrals, left = referrals_create_for_collective(
+        collective_id=group.pk,
+        body_id=body.pk,
+        mediator=mediator,
+        covering_letter="Dear Sir or Madam, we refer these cases together.",
+        summary="The merchant made no acceptable offer to the group.",
+        mismatch_reason="A test body.",
+    )
+
+    assert sorted(r.case_id for r in referrals) == sorted(w.case.pk for w in three[:2])
+    assert left == [three[2].case.complaint.reference]
+    assert len({r.dossier_id for r in referrals}) == 2
+    assert set(
+        Case.objects.filter(pk__in=[w.case.pk for w in three[:2]]).values_list("state", flat=True)
+    ) == {"referred"}
+    assert Referral.objects.count() == 2
+
+
+def test_mediators_group_cases_from_the_suggestions_in_the_admin(client, mediator, three):
+    client.force_login(mediator)
+    url = "/admin/odr/collectivecase/suggestions/"
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"case": [w.case.pk for w in three]})
+
+    assert "Group these 3 cases" in page
+    collective = CollectiveCase.objects.get()
+    assert response.url == f"/admin/odr/collectivecase/{collective.pk}/change/"
+    assert collective.members.count() == 3

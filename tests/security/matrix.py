@@ -102,6 +102,12 @@ def _first_referral_body() -> int:
     return ReferralBody.objects.order_by("pk").values_list("pk", flat=True)[0]
 
 
+def _first_collective() -> int:
+    from odr.models import CollectiveCase
+
+    return CollectiveCase.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
 def _r(name, *args):
     return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
 
@@ -539,6 +545,13 @@ ADMIN_OTHER: dict[str, Entry] = {
         lambda w: "/admin/logout/", get=expect("302", staff="405"), post=expect("302")
     ),
     "admin/password_change/": Entry(lambda w: "/admin/password_change/", get=STAFF_ONLY),
+    # A collective case referred together: mediators' form (an empty one is shown again).
+    "admin/referrals/referral/collective/<int:collective_id>/": Entry(
+        lambda w: f"/admin/referrals/referral/collective/{_first_collective()}/",
+        get=expect("admin-login", staff="200"),
+        post=expect("admin-login", staff="200"),
+        post_data=lambda w: {},
+    ),
     # The suggested collective cases: mediators' (staff without mediate_case get 403); a POST
     # naming no case is refused with a message and the list shown again.
     "admin/odr/collectivecase/suggestions/": Entry(
