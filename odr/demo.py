@@ -215,6 +215,20 @@ def seed() -> dict:
             mediator=mediator,
         )
 
+    # A collective case: two of the demo merchant's cases about the same problem, grouped by
+    # the mediator; ODR-DEMO-05's consumer is offered to join it on the case page.
+    grouped = list(
+        Case.objects.filter(
+            complaint__order_number__in=["ODR-DEMO-07", "ODR-DEMO-09"], collective__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if len(grouped) == 2:
+        services.collective_create(
+            case_ids=grouped,
+            mediator=mediator,
+            title=f"{merchant.display_name}: goods not as described",
+        )
+
     # Complaints another demo submitted without their case (complaints/demo.py) get one too.
     for complaint_id in complaints_without_case().values_list("pk", flat=True):
         services.case_open(complaint_id=complaint_id)
@@ -224,6 +238,7 @@ def seed() -> dict:
     return {
         "notes": [
             f"ODR: {Case.objects.count()} cases in every state, {overdue} overdue; "
-            "mediators work at /admin/odr/case/ (the sweep moves overdue ones within a minute)."
+            "mediators work at /admin/odr/case/ (the sweep moves overdue ones within a minute); "
+            "a collective case groups ODR-DEMO-07 and -09 (/admin/odr/collectivecase/)."
         ]
     }
