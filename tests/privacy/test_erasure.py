@@ -412,3 +412,25 @@ def test_the_privacy_pages_are_in_simplified_chinese(client, alice):
 
     assert "您的账户" in account and "下载我的数据" in account
     assert "删除我的个人数据" in erase and "您的密码" in erase
+
+
+def test_erasure_removes_the_open_data_entry_and_the_narrative(
+    client, alice, history, django_capture_on_commit_callbacks
+):
+    from transparency.models import NarrativeReview, OpenComplaint
+    from transparency.services import open_complaint_refresh
+
+    resolved, _withdrawn = history
+    complaint = resolved.case.complaint
+    Complaint.objects.filter(pk=complaint.pk).update(
+        publish_consent_at=timezone.now(), publish_narrative_consent_at=timezone.now()
+    )
+    open_complaint_refresh(complaint_id=complaint.pk)
+    assert OpenComplaint.objects.filter(complaint=complaint).exists()
+    assert NarrativeReview.objects.filter(complaint=complaint).exists()
+
+    _erase(alice, django_capture_on_commit_callbacks)
+
+    assert not OpenComplaint.objects.filter(complaint=complaint).exists()
+    assert not NarrativeReview.objects.filter(complaint=complaint).exists()
+    assert client.get("/api/v1/open-complaints/").json()["count"] == 0

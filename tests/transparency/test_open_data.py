@@ -420,3 +420,21 @@ def test_the_json_export_is_the_same_entries(client, three):
 
 def test_an_export_with_a_bad_filter_is_a_400(client, three):
     assert client.get(PAGE + "export.csv", {"amount_band": "huge"}).status_code == 400
+
+
+def test_linking_the_seller_later_names_it_in_the_entry(
+    client, seller, mediator, django_capture_on_commit_callbacks
+):
+    from complaints.services import respondent_link
+
+    case = _case(answered_at=dt.datetime(2026, 11, 5, tzinfo=dt.UTC))
+    named = RespondentFactory(complaint=case.complaint, named_name="Tokyo Spot")
+    _refresh(case)
+    assert client.get(API).json()["results"][0]["merchant"] is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        respondent_link(respondent=named, merchant=seller, by=mediator)
+
+    entry = client.get(API).json()["results"][0]
+    assert entry["merchant"]["name"] == "Tokyo Spot Buyer K.K."
+    assert entry["merchant_country"] == "JP"
