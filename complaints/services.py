@@ -476,9 +476,7 @@ def respondent_link(*, respondent: Respondent, merchant, by) -> Respondent:
         enqueue_on_commit("credit.tasks.recompute_merchants", affected)
         if respondent.complaint.publish_consent_at:
             # The open complaint data name the merchant now linked (transparency).
-            enqueue_on_commit(
-                "transparency.tasks.refresh_open_complaint", respondent.complaint_id
-            )
+            enqueue_on_commit("transparency.tasks.refresh_open_complaint", respondent.complaint_id)
     return respondent
 
 

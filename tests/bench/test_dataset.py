@@ -170,8 +170,9 @@ def test_a_case_moved_by_the_sweep_extends_its_chain(built):
 # The columns of an open complaint entry that the refresh derives (the times are the build's).
 OPEN_FIELDS = (
     "complaint_id", "submitted_on", "category", "consumer_country", "merchant_country",
-    "merchant_id", "merchant_name", "platform_id", "platform_name", "purchase_mode", "amount_band", "currency",
-    "outcome", "closed_on", "answered", "answered_in_time", "narrative",
+    "merchant_id", "merchant_name", "platform_id", "platform_name", "purchase_mode",
+    "amount_band", "currency", "outcome", "closed_on", "answered", "answered_in_time",
+    "narrative",
 )  # fmt: skip
 
 
