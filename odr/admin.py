@@ -916,6 +916,7 @@ class CollectiveCaseAdmin(admin.ModelAdmin):
     """Collective cases, and the groups the suggestions propose (odr.selectors.
     collective_suggestions): a mediator makes one from a suggestion in one click."""
 
+    form = forms.CollectiveCaseForm
     list_display = ("reference", "title", "merchant", "category", "members_count", "created_at")
     list_select_related = ("merchant",)
     search_fields = ("reference", "title", "merchant__search_text")

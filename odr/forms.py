@@ -11,7 +11,7 @@ from core.forms import CachedOptionsSelect
 from core.money import currency_choices
 from core.text import CleanTextMixin
 
-from .models import Offer, Outcome, Settlement
+from .models import CollectiveCase, Offer, Outcome, Settlement
 
 
 class VersionedForm(CleanTextMixin, forms.Form):
@@ -312,3 +312,11 @@ class GroupOfferForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What exactly is offered to each consumer, and how it will be done."),
     )
+
+
+class CollectiveCaseForm(CleanTextMixin, forms.ModelForm):
+    """A collective case's title, the one thing a mediator corrects on it."""
+
+    class Meta:
+        model = CollectiveCase
+        fields = ["title"]

@@ -56,6 +56,7 @@ def test_the_mediators_group_has_exactly_the_desk_permissions():
         "view_offer",
         "view_settlement",
         "view_caserating",
+        "view_collectivecase",
     }
     assert not Permission.objects.filter(
         group__name="mediators", codename__startswith="delete_"
