@@ -754,6 +754,31 @@ class Build:
         """The open complaint data's entries, as transparency.services.open_complaint_refresh
         writes them: the consented complaints accepted at screening whose merchant answered or
         whose case was accepted 15 days ago or more, with their seller's country and name."""
+        # Each complaint's seller (else agent) and platform in the directory, in one sorted pass
+        # each: the respondents' indexes are dropped while the tables load, so a lookup per
+        # complaint would read the whole table every time.
+        self._run(
+            "open data: sellers",
+            """
+            CREATE TEMPORARY TABLE bench_open_seller AS
+            SELECT DISTINCT ON (r.complaint_id) r.complaint_id, mm.id, mm.country,
+                   mm.legal_name, mm.legal_name_latin
+            FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
+            WHERE r.role IN ('seller', 'purchasing_agent')
+            ORDER BY r.complaint_id, r.role = 'seller' DESC, r.id
+            """,
+        )
+        self._run(
+            "open data: platforms",
+            """
+            CREATE TEMPORARY TABLE bench_open_platform AS
+            SELECT DISTINCT ON (r.complaint_id) r.complaint_id, mm.id, mm.legal_name,
+                   mm.legal_name_latin
+            FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
+            WHERE r.role = 'platform_operator'
+            ORDER BY r.complaint_id, r.id
+            """,
+        )
         self._run(
             "open complaint data",
             f"""
@@ -777,18 +802,8 @@ class Build:
                    ''
             FROM complaints_complaint c
             JOIN odr_case k ON k.complaint_id = c.id
-            LEFT JOIN LATERAL (
-                SELECT mm.id, mm.country, mm.legal_name, mm.legal_name_latin
-                FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
-                WHERE r.complaint_id = c.id AND r.role IN ('seller', 'purchasing_agent')
-                ORDER BY r.role = 'seller' DESC, r.id LIMIT 1
-            ) m ON true
-            LEFT JOIN LATERAL (
-                SELECT mm.id, mm.legal_name, mm.legal_name_latin
-                FROM complaints_respondent r JOIN merchants_merchant mm ON mm.id = r.merchant_id
-                WHERE r.complaint_id = c.id AND r.role = 'platform_operator'
-                ORDER BY r.id LIMIT 1
-            ) pl ON true
+            LEFT JOIN bench_open_seller m ON m.complaint_id = c.id
+            LEFT JOIN bench_open_platform pl ON pl.complaint_id = c.id
             WHERE c.publish_consent_at IS NOT NULL AND k.accepted_at IS NOT NULL
               AND (c.held_at IS NULL OR c.hold_decision = 'accepted')
               AND (k.merchant_responded_at IS NOT NULL
