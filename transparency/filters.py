@@ -10,6 +10,7 @@ from django_countries import countries
 from drf_spectacular.utils import extend_schema_field
 
 from complaints.models import Category, PurchaseMode
+from core.forms import CachedOptionsSelect
 from odr.models import Outcome
 
 from .models import AmountBand, OpenComplaint
@@ -39,6 +40,9 @@ class CountryFilter(django_filters.ChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", _country_choices)
+        # About 250 options, twice on the page: rendered once per language and value, not one
+        # template per option on every request.
+        kwargs.setdefault("widget", CachedOptionsSelect)
         super().__init__(*args, **kwargs)
 
 
