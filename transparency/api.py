@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.throttling import AnonRateThrottle
 
 from core.clientip import client_ip
-from core.pagination import StrictPageNumberPagination
+from core.pagination import CachedCountPaginator, StrictPageNumberPagination
 
 from . import selectors
 from .filters import OpenComplaintFilter
@@ -55,7 +55,12 @@ class OpenDataRateThrottle(AnonRateThrottle):
 
 
 class OpenDataPagination(StrictPageNumberPagination):
+    """50 entries a page; their number counted at most every TRANSPARENCY_COUNT_CACHE_SECONDS."""
+
     page_size = 50
+
+    class django_paginator_class(CachedCountPaginator):
+        count_seconds_setting = "TRANSPARENCY_COUNT_CACHE_SECONDS"
 
 
 class _PartySerializer(serializers.Serializer):

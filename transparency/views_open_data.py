@@ -7,12 +7,13 @@ import csv
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
+
+from core.pagination import CachedCountPaginator
 
 from . import selectors
 from .filters import OpenComplaintFilter
@@ -46,6 +47,12 @@ EXPORT_COLUMNS = [
 ]
 
 
+class OpenDataPaginator(CachedCountPaginator):
+    """The number of matching entries counted at most every TRANSPARENCY_COUNT_CACHE_SECONDS."""
+
+    count_seconds_setting = "TRANSPARENCY_COUNT_CACHE_SECONDS"
+
+
 def _query_string(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -62,7 +69,7 @@ def open_data(request):
     filters = _filtered(request)
     valid = filters.is_valid()
     entries = filters.qs if valid else selectors.open_complaints().none()
-    page_obj = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = OpenDataPaginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "transparency/open_data.html",

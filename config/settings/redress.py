@@ -176,6 +176,10 @@ REDRESS_DOSSIER_VERIFY_RATE = "60/minute"
 # agreed is published once the merchant answered or this many days after the case was accepted
 # (the US CFPB's complaint database waits 15 days).
 TRANSPARENCY_PUBLISH_AFTER_DAYS = int_var("TRANSPARENCY_PUBLISH_AFTER_DAYS", 15, minimum=0)
+# Seconds the open complaint data's page and API may show the number of entries matching a
+# filter (counting them all joins every published complaint) before counting again; the entries
+# shown are always read fresh.
+TRANSPARENCY_COUNT_CACHE_SECONDS = int_var("TRANSPARENCY_COUNT_CACHE_SECONDS", 60, minimum=0)
 # Not read from the environment: the open data's public API takes this many requests per client
 # address (transparency.api.OpenDataRateThrottle); test.py raises it.
 TRANSPARENCY_API_RATE = "60/minute"

@@ -438,3 +438,28 @@ def test_linking_the_seller_later_names_it_in_the_entry(
     entry = client.get(API).json()["results"][0]
     assert entry["merchant"]["name"] == "Tokyo Spot Buyer K.K."
     assert entry["merchant_country"] == "JP"
+
+
+def test_the_number_of_entries_is_kept_a_minute_and_the_entries_are_fresh(
+    client, settings, monkeypatch
+):
+    from django.core.cache.backends.locmem import LocMemCache
+
+    local = LocMemCache("open-data-count", {})
+    monkeypatch.setattr("core.cache.kept_cache", lambda: local)
+    settings.TRANSPARENCY_COUNT_CACHE_SECONDS = 60
+    _refresh(_case(answered_at=dt.datetime(2026, 11, 5, tzinfo=dt.UTC)))
+    assert client.get(API).json()["count"] == 1
+    assert "1 complaint" in client.get(PAGE).content.decode()
+
+    _refresh(
+        _case(
+            answered_at=dt.datetime(2026, 11, 5, tzinfo=dt.UTC),
+            complaint__submitted_at=dt.datetime(2026, 11, 4, tzinfo=dt.UTC),
+        )
+    )
+
+    body = client.get(API).json()
+    assert body["count"] == 1  # counted a minute ago
+    assert len(body["results"]) == 2  # the page itself is read now
+    assert "1 complaint" in client.get(PAGE).content.decode()
