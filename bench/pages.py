@@ -121,7 +121,7 @@ def measure(log=print) -> dict:
         # The open complaint data (issue 17): the newest 50 of every published complaint, one
         # filtered by category, and the same through the public API.
         "open_data": (anonymous, "/open-data/", 50),
-        "open_data_filtered": (anonymous, "/open-data/?category=customs&consumer_country=CN", 50),
+        "open_data_filtered": (anonymous, "/open-data/?category=customs&merchant_country=CN", 50),
         "api_open_data": (anonymous, "/api/v1/open-complaints/", 50),
         # A directory search for a seller nobody disclosed: the warning's two queries over the
         # unlinked respondents.
