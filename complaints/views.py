@@ -475,6 +475,7 @@ def _detail_context(complaint: Complaint) -> dict:
         "case": selectors.case_of(complaint),
         "respondents": complaint.respondents.select_related("merchant"),
         "evidence": complaint.evidence.select_related("submitted_by"),
+        "publish_after_days": settings.TRANSPARENCY_PUBLISH_AFTER_DAYS,
     }
 
 

@@ -4,12 +4,14 @@ complaint's page; the narrative never without the complaint."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from importlib import import_module
 from unittest import mock
 
 import pytest
 from celery import current_app
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint
 from tests.factories import CaseFactory, ComplaintFactory, RespondentFactory
@@ -151,3 +153,27 @@ def test_a_draft_cannot_be_published(client, consumer, draft, enqueued):
     assert draft.publish_consent_at is None
     assert response.status_code == 302
     enqueued.assert_not_called()
+
+
+def test_the_page_says_whether_the_complaint_is_published_yet(client, consumer, submitted):
+    from transparency.models import OpenComplaint
+
+    Complaint.objects.filter(pk=submitted.pk).update(publish_consent_at=timezone.now())
+    client.force_login(consumer)
+    url = reverse("complaints:detail", kwargs={"public_id": submitted.public_id})
+
+    waiting = client.get(url).content.decode()
+    OpenComplaint.objects.create(
+        complaint=submitted,
+        published_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        refreshed_at=timezone.now(),
+        submitted_on=datetime(2026, 11, 1, tzinfo=UTC).date(),
+        category="not_as_described",
+    )
+    published = client.get(url).content.decode()
+
+    assert (
+        "It appears once the merchant has answered, or 15 days after a mediator accepted the case."
+        in waiting
+    )
+    assert "It is published since Nov 20, 2026." in published
