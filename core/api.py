@@ -4,13 +4,17 @@ health check."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from .clientip import client_ip
 
 
 def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
@@ -32,6 +36,21 @@ class PayloadTooLarge(exceptions.APIException):
 
     def __init__(self):
         super().__init__(payload_too_large_message())
+
+
+class PerAddressRateThrottle(AnonRateThrottle):
+    """The public endpoints' throttle: per client address (behind TRUSTED_PROXY_COUNT
+    proxies), counted in the limits cache (Redis when configured), at the rate the setting
+    named ``rate_setting`` gives."""
+
+    cache = caches["limits"]
+    rate_setting = ""
+
+    def get_rate(self):
+        return getattr(settings, self.rate_setting)
+
+    def get_ident(self, request):
+        return client_ip(request)
 
 
 class HealthView(APIView):

@@ -108,6 +108,14 @@ def parse_amount(value, *, allow_zero: bool = False, currency: str = "") -> Deci
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def share_of(amount: Decimal | None, percent, currency: str) -> Decimal | None:
+    """``percent`` per cent of ``amount``, rounded half up to the currency's minor unit."""
+    if amount is None:
+        return None
+    step = Decimal(1).scaleb(-minor_units(currency))
+    return (amount * Decimal(percent) / Decimal(100)).quantize(step, rounding=ROUND_HALF_UP)
+
+
 def amount_bound(kind: str, paid: Decimal | None) -> Decimal | None:
     """The most a claim, an offer or a settlement of ``kind`` may come to on a purchase of
     ``paid`` (None when the amount paid is not known): a refund is at most what was paid, any

@@ -88,3 +88,10 @@ class DirectoryPagination(StrictPageNumberPagination):
 
     class django_paginator_class(CachedCountPaginator):
         count_seconds_setting = "DIRECTORY_COUNT_CACHE_SECONDS"
+
+
+def query_string_without(request, param: str = "page") -> str:
+    """The current query without ``param``, for the links to the other pages."""
+    params = request.GET.copy()
+    params.pop(param, None)
+    return params.urlencode()

@@ -17,6 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from core.downloads import private_file_response
 from core.forms import FORM_RATE
+from core.pagination import query_string_without as _query_string
 
 from . import display, selectors, services
 from .forms import DocumentUploadForm, MerchantSearchForm, ProposalForm
@@ -27,13 +28,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 10
 DOCUMENTS_PAGE_SIZE = 20
-
-
-def _query_string(request, param: str = "page") -> str:
-    """The current query without ``param``, for the pagination links."""
-    params = request.GET.copy()
-    params.pop(param, None)
-    return params.urlencode()
 
 
 @require_GET

@@ -397,19 +397,25 @@ COLLECTIVE_WINDOW_DAYS = 90
 COLLECTIVE_MIN_CASES = 3
 
 
+def seller_of(respondents) -> Respondent | None:
+    """Of a complaint's respondents, the one linked to the directory merchant the case is
+    against: its seller, else its purchasing agent (the first of that role)."""
+    linked = sorted((r for r in respondents if r.merchant_id), key=lambda r: r.pk)
+    for role in _SELLER_ROLES:
+        for respondent in linked:
+            if respondent.role == role:
+                return respondent
+    return None
+
+
 def seller_merchant_id(case: Case) -> int | None:
-    """The directory merchant the case is against: its seller, else its purchasing agent."""
-    rows = dict(
+    """The id of the directory merchant the case is against (``seller_of``)."""
+    seller = seller_of(
         Respondent.objects.filter(
             complaint_id=case.complaint_id, role__in=_SELLER_ROLES, merchant__isnull=False
-        )
-        .order_by("-pk")
-        .values_list("role", "merchant_id")
+        ).only("pk", "role", "merchant_id")
     )
-    for role in _SELLER_ROLES:
-        if role in rows:
-            return rows[role]
-    return None
+    return seller.merchant_id if seller else None
 
 
 def merchant_by_id(merchant_id: int) -> Merchant:
@@ -454,26 +460,35 @@ def collective_suggestions(*, now: datetime, limit: int = 50) -> list[dict]:
         .filter(n__gte=COLLECTIVE_MIN_CASES)
         .order_by("-n", "merchant_id", "complaint__category")[:limit]
     )
-    groups = []
+    rows = list(rows)
+    if not rows:
+        return []
+    # The cases of every suggested group in one more query (two in all, whatever the number of
+    # groups): the groups' (seller, category) pairs, or-ed.
+    pairs = Q()
     for row in rows:
-        ids = list(
-            Case.objects.filter(
-                state__in=JOINABLE_STATES,
-                collective__isnull=True,
-                complaint__submitted_at__gte=now - timedelta(days=COLLECTIVE_WINDOW_DAYS),
-                complaint__category=row["complaint__category"],
-                complaint__respondents__role=Respondent.Role.SELLER,
-                complaint__respondents__merchant_id=row["merchant_id"],
-            )
-            .order_by("complaint__submitted_at", "pk")
-            .values_list("pk", flat=True)
-            .distinct()
+        pairs |= Q(merchant_id=row["merchant_id"], complaint__category=row["complaint__category"])
+    cases: dict[tuple[int, str], list[int]] = {
+        (row["merchant_id"], row["complaint__category"]): [] for row in rows
+    }
+    members = (
+        Respondent.objects.filter(
+            pairs,
+            role=Respondent.Role.SELLER,
+            complaint__case__state__in=JOINABLE_STATES,
+            complaint__case__collective__isnull=True,
+            complaint__submitted_at__gte=now - timedelta(days=COLLECTIVE_WINDOW_DAYS),
         )
-        groups.append(
-            {
-                "merchant_id": row["merchant_id"],
-                "category": row["complaint__category"],
-                "cases": ids,
-            }
-        )
+        .order_by("complaint__submitted_at", "complaint__case__pk")
+        .values_list("merchant_id", "complaint__category", "complaint__case__pk")
+    )
+    for merchant_id, category, case_id in members:
+        ids = cases[(merchant_id, category)]
+        if case_id not in ids:
+            ids.append(case_id)
+    groups = [
+        {"merchant_id": row["merchant_id"], "category": row["complaint__category"], "cases": ids}
+        for row in rows
+        if (ids := cases[(row["merchant_id"], row["complaint__category"])])
+    ]
     return groups

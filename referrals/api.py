@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import caches
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from core.clientip import client_ip
+from core.api import PerAddressRateThrottle
 from core.parsers import JSONParser
 from core.schema import StrictInputSerializer
 
 from . import dossiers
 
 
-class VerifyRateThrottle(AnonRateThrottle):
-    """Per client address, in the limits cache (Redis when configured)."""
-
-    cache = caches["limits"]
+class VerifyRateThrottle(PerAddressRateThrottle):
     scope = "dossier-verify"
-
-    def get_rate(self):
-        return settings.REDRESS_DOSSIER_VERIFY_RATE
-
-    def get_ident(self, request):
-        return client_ip(request)
+    rate_setting = "REDRESS_DOSSIER_VERIFY_RATE"
 
 
 class _Text(serializers.CharField):

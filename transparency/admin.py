@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.admin import ReadOnlyModelAdmin
+
 from . import selectors, services
 from .models import NarrativeReview, UndisclosedShop
 
@@ -20,18 +22,9 @@ PAGE_SIZE = 50
 
 
 @admin.register(UndisclosedShop)
-class UndisclosedShopAdmin(admin.ModelAdmin):
+class UndisclosedShopAdmin(ReadOnlyModelAdmin):
     # A row opened from the list is the respondent, read-only (it is linked on its own screen).
     fields = readonly_fields = ("complaint", "role", "named_name", "named_url")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -3,14 +3,11 @@ filtered (transparency.filters), in the OpenAPI schema."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import caches
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
-from rest_framework.throttling import AnonRateThrottle
 
-from core.clientip import client_ip
+from core.api import PerAddressRateThrottle
 from core.pagination import CachedCountPaginator, StrictPageNumberPagination
 
 from . import selectors
@@ -41,17 +38,9 @@ EXAMPLE_ENTRY = {
 }
 
 
-class OpenDataRateThrottle(AnonRateThrottle):
-    """Per client address, in the limits cache (Redis when configured)."""
-
-    cache = caches["limits"]
+class OpenDataRateThrottle(PerAddressRateThrottle):
     scope = "open-data"
-
-    def get_rate(self):
-        return settings.TRANSPARENCY_API_RATE
-
-    def get_ident(self, request):
-        return client_ip(request)
+    rate_setting = "TRANSPARENCY_API_RATE"
 
 
 class OpenDataPagination(StrictPageNumberPagination):

@@ -10,17 +10,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, PseudonymisedReason, Respondent
 from complaints.selectors import not_held
+from credit import counting
+from odr.models import Case
+from odr.selectors import seller_of
 
 from .models import AmountBand, NarrativeReview, OpenComplaint
-
-# The respondents whose merchant the entry names, in order of preference: the seller, else the
-# agent who answers for the order (a non-spot agent's supplier may be only named).
-_MERCHANT_ROLES = (Respondent.Role.SELLER, Respondent.Role.PURCHASING_AGENT)
 
 _BANDS = (
     (Decimal("100"), AmountBand.UNDER_100),
@@ -64,25 +63,26 @@ def publishable(*, now: datetime) -> Q:
 
 
 def _answer(case, now: datetime) -> tuple[bool | None, bool | None]:
-    """(answered, answered in time), None while the answer is not due yet (credit.counting's
-    definitions: due and known once answered or past its deadline)."""
-    due, responded = case.merchant_response_due_at, case.merchant_responded_at
-    if due is None:
+    """(answered, answered in time) by credit.counting's definitions, the ones the statistics
+    and the merchant's figures use; None while the answer is not due and known."""
+    flags = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(
+            _known=ExpressionWrapper(counting.answer_known(now=now), BooleanField()),
+            _answered=ExpressionWrapper(counting.answered(now=now), BooleanField()),
+            _in_time=ExpressionWrapper(counting.answered_in_time(now=now), BooleanField()),
+        )
+        .values("_known", "_answered", "_in_time")
+        .get()
+    )
+    if not flags["_known"]:
         return None, None
-    if responded is not None:
-        return True, responded <= due
-    if due < now:
-        return False, False
-    return None, None
+    return bool(flags["_answered"]), bool(flags["_in_time"])
 
 
 def _merchant(complaint: Complaint):
-    respondents = [r for r in complaint.respondents.all() if r.merchant_id]
-    for role in _MERCHANT_ROLES:
-        for respondent in respondents:
-            if respondent.role == role:
-                return respondent.merchant
-    return None
+    seller = seller_of(complaint.respondents.all())
+    return seller.merchant if seller else None
 
 
 def _platform(complaint: Complaint):

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
-from core.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator, query_string_without
 
 from . import selectors
 from .filters import OpenComplaintFilter
@@ -53,12 +53,6 @@ class OpenDataPaginator(CachedCountPaginator):
     count_seconds_setting = "TRANSPARENCY_COUNT_CACHE_SECONDS"
 
 
-def _query_string(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _filtered(request) -> OpenComplaintFilter:
     # Bound even without parameters: no filter is a valid request for everything.
     return OpenComplaintFilter(request.GET, queryset=selectors.open_complaints())
@@ -77,7 +71,7 @@ def open_data(request):
             "filter_form": filters.form,
             "page_obj": page_obj,
             "entries": page_obj.object_list,
-            "query_string": _query_string(request),
+            "query_string": query_string_without(request),
             "filtered": bool(request.GET.keys() - {"page"}),
             "publish_after_days": settings.TRANSPARENCY_PUBLISH_AFTER_DAYS,
         },

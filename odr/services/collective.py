@@ -5,13 +5,13 @@ keeps its own moves (every offer goes through offers.py, every settlement is its
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.money import minor_units
+from core.money import share_of
 
 from .. import rules, selectors
 from ..models import Case, CaseState, CollectiveCase, Offer, Party
@@ -124,13 +124,6 @@ def collective_join(*, case_id: int, collective_id: int, consumer) -> Case:
     return case
 
 
-def _share_of(paid: Decimal | None, share: Decimal, currency: str) -> Decimal | None:
-    if paid is None:
-        return None
-    quantum = Decimal(1).scaleb(-minor_units(currency))
-    return (paid * share / Decimal(100)).quantize(quantum, rounding=ROUND_HALF_UP)
-
-
 @transaction.atomic
 def collective_offer(
     *,
@@ -163,7 +156,7 @@ def collective_offer(
         merchant_of(case, representative)
         complaint = case.complaint
         amount = (
-            _share_of(complaint.amount, share, complaint.currency)
+            share_of(complaint.amount, share, complaint.currency)
             if kind in rules.MONEY_KINDS
             else None
         )

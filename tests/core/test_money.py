@@ -230,3 +230,19 @@ def test_only_current_currencies_are_offered_the_common_ones_first():
     assert len(codes) == len(set(codes))
     common = codes.index("CHF") + 1
     assert codes[common:] == sorted(codes[common:])
+
+
+@pytest.mark.parametrize(
+    ("amount", "percent", "currency", "expected"),
+    [
+        (Decimal("129.90"), 80, "EUR", Decimal("103.92")),
+        (Decimal("10.05"), 50, "EUR", Decimal("5.03")),  # half up, to the cent
+        (Decimal("2399"), Decimal("33.3"), "JPY", Decimal("799")),  # no minor unit
+        (Decimal("1.236"), 100, "KWD", Decimal("1.24")),  # amounts keep two decimals at most
+        (None, 50, "EUR", None),
+    ],
+)
+def test_a_share_of_an_amount_is_rounded_to_the_currency(amount, percent, currency, expected):
+    from core.money import share_of
+
+    assert share_of(amount, percent, currency) == expected

@@ -257,3 +257,16 @@ def test_mediators_group_cases_from_the_suggestions_in_the_admin(client, mediato
     collective = CollectiveCase.objects.get()
     assert response.url == f"/admin/odr/collectivecase/{collective.pk}/change/"
     assert collective.members.count() == 3
+
+
+def test_the_suggestions_take_two_queries_whatever_the_number_of_groups(
+    mediator, seller, three, django_assert_num_queries
+):
+    with django_assert_num_queries(2):
+        assert len(selectors.collective_suggestions(now=timezone.now())) == 1
+    other = MerchantRepresentativeFactory()
+    for _ in range(3):
+        _accepted(mediator, other)
+
+    with django_assert_num_queries(2):
+        assert len(selectors.collective_suggestions(now=timezone.now())) == 2
